@@ -1,0 +1,48 @@
+/** The b2bkit command line: one sub-command per user task, each in cli/commands/. */
+import { Command, CommanderError } from 'commander';
+import { runStart } from './commands/start';
+import { nodeIo } from './node-io';
+
+/** Runs the CLI with the given arguments (without `node` and the script path) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command();
+  program
+    .name('b2bkit')
+    .description('Script-driven SIP B2BUA toolkit: engine, simulator, scenario runner, conformance and benchmarks')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    });
+
+  program
+    .command('start')
+    .description('start the engine (defaults: UDP and TCP on 127.0.0.1:5060, the shipped top-hiding script)')
+    .allowUnknownOption(true)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      exitCode = await runStart(args, nodeIo());
+    });
+
+  program
+    .command('parse')
+    .description('parse a SIP message from FILE (or stdin with - or no argument) and print it as JSON')
+    .argument('[file]')
+    .action(async (file: string | undefined) => {
+      // Loaded on demand so `b2bkit start` does not pay for the parse command's imports.
+      const { runParse } = await import('./commands/parse');
+      exitCode = await runParse(file === undefined ? [] : [file], nodeIo());
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with code 0; usage errors with 1 (commander printed why).
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    throw err;
+  }
+  return exitCode;
+}

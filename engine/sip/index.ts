@@ -1,0 +1,26 @@
+/** The public surface of the SIP message layer (RFC 3261 §7, §18.3, §19, §20, §25): parse, serialize, build, value parsers. */
+export type { SipMessage, SipMessageBase, SipRequest, SipResponse } from './message';
+export type * from './types';
+export type { ParseResult, ReplyContext, SipParseError, SipParseErrorCode } from './parse-error';
+export { parseMessage } from './parse-message';
+export { serializeMessage } from './serialize';
+export { defaultParseLimits, resolveParseLimits, validateParseLimits, type ParseLimits, type ParseLimitsError } from './parse-limits';
+export { createBadRequestResponse } from './bad-request';
+export { SipBuildError, type SipBuildErrorCode } from './build-error';
+export { createRequest, createResponseMessage, type HeaderList, type RequestSpec, type ResponseSpec } from './create-message';
+export { createResponse, type CreateResponseOptions } from './build-response';
+export { createAckForNon2xx, createCancel } from './build-ack-cancel';
+export { reasonPhrase } from './reason-phrases';
+export { StreamFramer, type FramerOutput, type FramingErrorCode } from './stream-framer';
+export { canonicalHeaderName, headerKey, isListHeader } from './header-names';
+export { splitHeaderList } from './split-header-list';
+export { formatHost, formatUri, isSipUri, isTelUri, parseHostPort, parseUri, type HostPort } from './uri';
+export { formatNameAddr, paramValue, parseNameAddr } from './name-addr';
+export { formatVia, isMagicCookieBranch, parseVia } from './via';
+export { MAX_SEQ, formatCSeq, formatRAck, parseCSeq, parseRAck, parseRSeq } from './cseq';
+export { formatAuth, parseAuth } from './auth';
+export { formatReason, parseReason } from './reason';
+export { formatReplaces, parseReplaces } from './replaces';
+export { formatValueWithParams, parseValueWithParams } from './value-with-params';
+export { contactExpires, parseContactValues } from './contact';
+export { formatParams, parseParams, unquoteParam } from './params';
