@@ -1,0 +1,214 @@
+/** The INVITE client transaction (RFC 3261 §17.1.1, Figure 5) with RFC 6026's Accepted state and Timer M (§7.2, §8.4). */
+import { createAckForNon2xx, serializeMessage } from '../sip';
+import type { SipRequest, SipResponse } from '../sip/message';
+import type { Destination } from '../transport/transport-layer';
+import { OutboundRequest } from './outbound-request';
+import { assertNever, cancelTimer as cancel, NO_TIMER, type TrackedTransaction, type TransactionEnv } from './transaction-env';
+import type { ClientTransaction, ClientTransactionUser, IctState, TerminationCause } from './transaction-types';
+
+export class InviteClientTransaction implements ClientTransaction, TrackedTransaction {
+  readonly kind = 'ict' as const;
+  readonly method = 'INVITE';
+  private current: IctState = 'Calling';
+  private cause: TerminationCause = 'completed';
+  private out: OutboundRequest | undefined;
+  /** The ACK for the non-2xx final response, resent on each retransmission of it (§17.1.1.3). */
+  private ackBytes: Uint8Array | undefined;
+  private timerA = NO_TIMER;
+  private intervalAMs: number;
+  private timerB = NO_TIMER;
+  private timerC = NO_TIMER;
+  private timerD = NO_TIMER;
+  private timerM = NO_TIMER;
+
+  constructor(
+    private readonly env: TransactionEnv,
+    readonly key: string,
+    readonly branch: string,
+    private readonly initial: SipRequest,
+    private readonly initialDestination: Destination,
+    private readonly user: ClientTransactionUser,
+  ) {
+    this.intervalAMs = env.config.t1Ms;
+  }
+
+  get state(): IctState {
+    return this.current;
+  }
+
+  get primary(): string {
+    return this.branch;
+  }
+
+  get request(): SipRequest {
+    return this.out?.request ?? this.initial;
+  }
+
+  get destination(): Destination {
+    return this.out?.destination ?? this.initialDestination;
+  }
+
+  /** Sends the INVITE and enters Calling; a synchronous send failure ends the transaction (§17.1.4). */
+  start(): void {
+    const result = OutboundRequest.send(this.env.transport, this.initial, this.initialDestination);
+    if (!result.ok) {
+      this.failTransport(result.reason);
+      return;
+    }
+    this.out = result.sent;
+    this.env.track(this, result.sent.destination);
+    this.enter('Calling');
+  }
+
+  /** A response matched to this transaction (§17.1.3). */
+  receive(response: SipResponse): void {
+    const status = response.status;
+    switch (this.current) {
+      case 'Calling':
+      case 'Proceeding':
+        if (status < 200) {
+          if (this.current === 'Calling') this.transition('Proceeding');
+          else this.restartTimerC();
+          this.user.onResponse(response, this);
+        } else if (status < 300) {
+          // RFC 6026 §8.4: a 2xx moves the ICT to Accepted, not Terminated, so later 2xx still match.
+          this.transition('Accepted');
+          this.user.onResponse(response, this);
+        } else {
+          this.completeWith(response);
+        }
+        return;
+      case 'Accepted':
+        // RFC 6026 §8.4: each further 2xx (retransmission or fork) is passed up; anything else is dropped.
+        if (status >= 200 && status < 300) this.user.onResponse(response, this);
+        return;
+      case 'Completed':
+        // §17.1.1.2: a retransmitted final response MUST be answered with the same ACK and not passed up.
+        if (status >= 300) this.resendAck();
+        return;
+      case 'Terminated':
+        return;
+      default:
+        return assertNever(this.current);
+    }
+  }
+
+  onTransportFailure(reason: string): void {
+    if (this.current === 'Calling' || this.current === 'Proceeding') this.failTransport(reason);
+  }
+
+  terminate(): void {
+    if (this.current !== 'Terminated') this.transition('Terminated', 'terminated-by-tu');
+  }
+
+  private completeWith(response: SipResponse): void {
+    // §17.1.1.3: the ACK for a non-2xx goes to the same address, port and transport as the INVITE.
+    this.ackBytes = serializeMessage(createAckForNon2xx(this.request, response));
+    this.resendAck();
+    this.transition('Completed');
+    this.user.onResponse(response, this);
+    // §17.1.1.2: Timer D is zero on reliable transports, so Completed ends at once.
+    if (this.current === 'Completed' && this.timerD === NO_TIMER) this.transition('Terminated');
+  }
+
+  private resendAck(): void {
+    if (this.ackBytes !== undefined && this.out !== undefined) this.env.transport.resend(this.ackBytes, this.out.destination);
+  }
+
+  private failTransport(reason: string): void {
+    this.user.onTransportError(this, reason);
+    if (this.current !== 'Terminated') this.transition('Terminated', 'transport-error');
+  }
+
+  private transition(to: IctState, cause: TerminationCause = 'completed'): void {
+    const from = this.current;
+    this.leave(from);
+    this.current = to;
+    if (to === 'Terminated') this.cause = cause;
+    this.env.transitioned(this, from, to);
+    this.enter(to);
+  }
+
+  /** Arms the timers the state owns. */
+  private enter(state: IctState): void {
+    const { timers, config } = this.env;
+    switch (state) {
+      case 'Calling':
+        // §17.1.1.2: Timer A only on unreliable transports, starting at T1; Timer B = 64·T1 always.
+        if (this.out !== undefined && !this.out.reliable) this.timerA = timers.schedule(this.intervalAMs, () => this.onTimerA());
+        this.timerB = timers.schedule(64 * config.t1Ms, () => this.onTimeout('B'));
+        return;
+      case 'Proceeding':
+        this.restartTimerC();
+        return;
+      case 'Accepted':
+        // RFC 6026 §7.2: Timer M = 64·T1 on every transport.
+        this.timerM = timers.schedule(64 * config.t1Ms, () => {
+          this.timerM = NO_TIMER;
+          this.transition('Terminated');
+        });
+        return;
+      case 'Completed':
+        if (this.out !== undefined && !this.out.reliable) {
+          this.timerD = timers.schedule(config.timerDMs, () => {
+            this.timerD = NO_TIMER;
+            this.transition('Terminated');
+          });
+        }
+        return;
+      case 'Terminated':
+        this.env.retire(this);
+        this.user.onTerminated?.(this, this.cause);
+        return;
+      default:
+        return assertNever(state);
+    }
+  }
+
+  /** Cancels the timers the state owns. */
+  private leave(state: IctState): void {
+    const timers = this.env.timers;
+    switch (state) {
+      case 'Calling':
+        this.timerA = cancel(timers, this.timerA);
+        this.timerB = cancel(timers, this.timerB);
+        return;
+      case 'Proceeding':
+        this.timerC = cancel(timers, this.timerC);
+        return;
+      case 'Accepted':
+        this.timerM = cancel(timers, this.timerM);
+        return;
+      case 'Completed':
+        this.timerD = cancel(timers, this.timerD);
+        return;
+      case 'Terminated':
+        return;
+      default:
+        return assertNever(state);
+    }
+  }
+
+  private onTimerA(): void {
+    this.timerA = NO_TIMER;
+    if (this.current !== 'Calling' || this.out === undefined) return;
+    this.out.resend(this.env.transport);
+    // §17.1.1.2: INVITE retransmission intervals double without the T2 cap.
+    this.intervalAMs *= 2;
+    this.timerA = this.env.timers.schedule(this.intervalAMs, () => this.onTimerA());
+  }
+
+  private restartTimerC(): void {
+    const timerCMs = this.env.config.timerCMs;
+    if (timerCMs === undefined) return;
+    this.timerC = cancel(this.env.timers, this.timerC);
+    this.timerC = this.env.timers.schedule(timerCMs, () => this.onTimeout('C'));
+  }
+
+  private onTimeout(timer: 'B' | 'C'): void {
+    if (timer === 'B') this.timerB = NO_TIMER;
+    else this.timerC = NO_TIMER;
+    this.user.onTimeout(this, timer);
+    if (this.current !== 'Terminated') this.transition('Terminated', 'timeout');
+  }
+}
