@@ -35,6 +35,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       exitCode = await runParse(file === undefined ? [] : [file], nodeIo());
     });
 
+  program
+    .command('bench')
+    .description('run benchmarks (parse, timers, transactions, simulator; default all) and write reports/bench/<name>.{json,md}')
+    .usage('[NAME...] [--quick]')
+    .allowUnknownOption(true)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      // Loaded on demand, like parse: the benchmarks pull in most of the tree.
+      const { runBench } = await import('./commands/bench');
+      exitCode = await runBench(args, nodeIo());
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {

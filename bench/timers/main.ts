@@ -15,14 +15,15 @@ function line(r: TimerBenchRow): string {
   );
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs the benchmark and writes its report; `out` receives the progress lines (the `b2bkit bench` command calls this). */
+export async function main(argv: readonly string[], out: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
   const unknown = argv.filter((a) => a !== '--quick');
   if (unknown.length > 0) {
     process.stderr.write(`usage: bench/timers/main.ts [--quick]   (unknown: ${unknown.join(' ')})\n`);
     return 2;
   }
   const quick = argv.includes('--quick');
-  const result = await runTimerBench({ quick }, (row) => process.stdout.write(line(row)));
+  const result = await runTimerBench({ quick }, (row) => out(line(row)));
   const environment = gatherEnvironment();
   // Other work on the machine inflates every figure: record how busy it was.
   const loadAverage = loadavg().map((l) => Number(l.toFixed(2)));
@@ -55,16 +56,19 @@ async function main(argv: readonly string[]): Promise<number> {
       `schedule+cancel under 1 µs: ${targets.scheduleCancelUnder1us}.`,
   ].join('\n');
   const written = writeBenchReport('timers', { environment, loadAverage, quick, gcAvailable: result.gcAvailable, targets, rows: result.rows }, markdown);
-  process.stdout.write(`targets: ${JSON.stringify(targets)}\nwrote ${written.jsonPath} and ${written.mdPath}\n`);
+  out(`targets: ${JSON.stringify(targets)}\nwrote ${written.jsonPath} and ${written.mdPath}\n`);
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`timer bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+// Run only as a script, so the bench command can import main without starting a run.
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`timer bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -8,14 +8,15 @@ function line(r: TransactionBenchRow): string {
   return `${String(r.live).padStart(7)} live  ${r.operation.padEnd(66)} ${fmt(r.cpuNsPerOp).padStart(5)} ns  ${fmt(r.opsPerSec / 1e6, 2).padStart(6)} M/s  ${fmt(r.heapBytesPerOp, 1).padStart(6)} B/op\n`;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs the benchmark and writes its report; `out` receives the progress lines (the `b2bkit bench` command calls this). */
+export async function main(argv: readonly string[], out: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
   const unknown = argv.filter((a) => a !== '--quick');
   if (unknown.length > 0) {
     process.stderr.write(`usage: bench/transactions/main.ts [--quick]   (unknown: ${unknown.join(' ')})\n`);
     return 2;
   }
   const quick = argv.includes('--quick');
-  const rows = await runTransactionBench({ quick }, (row) => process.stdout.write(line(row)));
+  const rows = await runTransactionBench({ quick }, (row) => out(line(row)));
   const environment = gatherEnvironment();
   const markdown = [
     '# Transaction matching benchmark',
@@ -32,11 +33,14 @@ async function main(argv: readonly string[]): Promise<number> {
       rows.map((r) => [r.live, r.operation, fmt(r.cpuNsPerOp), fmt(r.opsPerSec / 1e6, 2), fmt(r.heapBytesPerOp, 1)])),
   ].join('\n');
   const written = writeBenchReport('transactions', { environment, quick, rows }, markdown);
-  process.stdout.write(`wrote ${written.jsonPath} and ${written.mdPath}\n`);
+  out(`wrote ${written.jsonPath} and ${written.mdPath}\n`);
   return 0;
 }
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+// Run only as a script, so the bench command can import main without starting a run.
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
