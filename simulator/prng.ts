@@ -1,8 +1,7 @@
 /** Seeded PRNG for the simulator: xoshiro128** keyed by murmur3-mixed seeds, with label-derived forks (DESIGN.md, Simulator). */
 import type { Random } from '../engine/ports/random';
+import { randomToken } from '../engine/ports/random-token';
 
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
-const TOKEN_LIMIT = Math.floor(2 ** 32 / ALPHABET.length) * ALPHABET.length;
 const GOLDEN = 0x9e3779b9;
 
 /** murmur3's 32-bit finaliser: a bijective avalanche mix. */
@@ -86,12 +85,7 @@ export class SeededRandom implements Random {
   }
 
   token(length: number): string {
-    let out = '';
-    while (out.length < length) {
-      const value = this.nextUint32();
-      if (value < TOKEN_LIMIT) out += ALPHABET[value % ALPHABET.length];
-    }
-    return out;
+    return randomToken(this, length);
   }
 
   fork(label: string): SeededRandom {

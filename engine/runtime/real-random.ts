@@ -1,11 +1,9 @@
 /** The real Random: cryptographically strong bytes from node:crypto, read from a pooled buffer (DESIGN.md, runtime/; RFC 3261 §8.1.1.7, §19.3 want unguessable branches and tags). */
 import { randomFillSync } from 'node:crypto';
 import type { Random } from '../ports/random';
+import { randomToken } from '../ports/random-token';
 
 const POOL_BYTES = 4096;
-const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyz';
-/** Largest multiple of 36 below 2^32: values at or above it are redrawn so tokens stay unbiased. */
-const TOKEN_LIMIT = Math.floor(2 ** 32 / ALPHABET.length) * ALPHABET.length;
 
 export class RealRandom implements Random {
   private readonly pool = new Uint32Array(POOL_BYTES / 4);
@@ -27,12 +25,7 @@ export class RealRandom implements Random {
   }
 
   token(length: number): string {
-    let out = '';
-    while (out.length < length) {
-      const value = this.nextUint32();
-      if (value < TOKEN_LIMIT) out += ALPHABET[value % ALPHABET.length];
-    }
-    return out;
+    return randomToken(this, length);
   }
 
   fork(label: string): Random {

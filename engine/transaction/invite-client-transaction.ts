@@ -2,16 +2,13 @@
 import { createAckForNon2xx, serializeMessage } from '../sip';
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { Destination } from '../transport/transport-layer';
-import { OutboundRequest } from './outbound-request';
-import { assertNever, cancelTimer as cancel, NO_TIMER, type TrackedTransaction, type TransactionEnv } from './transaction-env';
-import type { ClientTransaction, ClientTransactionUser, IctState, TerminationCause } from './transaction-types';
+import { ClientTransactionBase } from './client-transaction-base';
+import { assertNever, cancelTimer as cancel, NO_TIMER, type TransactionEnv } from './transaction-env';
+import type { ClientTransactionUser, IctState } from './transaction-types';
 
-export class InviteClientTransaction implements ClientTransaction, TrackedTransaction {
-  readonly kind = 'ict' as const;
-  readonly method = 'INVITE';
-  private current: IctState = 'Calling';
-  private cause: TerminationCause = 'completed';
-  private out: OutboundRequest | undefined;
+export class InviteClientTransaction extends ClientTransactionBase<IctState> {
+  override readonly kind = 'ict' as const;
+  override readonly method = 'INVITE';
   /** The ACK for the non-2xx final response, resent on each retransmission of it (§17.1.1.3). */
   private ackBytes: Uint8Array | undefined;
   private timerA = NO_TIMER;
@@ -22,42 +19,15 @@ export class InviteClientTransaction implements ClientTransaction, TrackedTransa
   private timerM = NO_TIMER;
 
   constructor(
-    private readonly env: TransactionEnv,
-    readonly key: string,
-    readonly branch: string,
-    private readonly initial: SipRequest,
-    private readonly initialDestination: Destination,
-    private readonly user: ClientTransactionUser,
+    env: TransactionEnv,
+    key: string,
+    branch: string,
+    initial: SipRequest,
+    initialDestination: Destination,
+    user: ClientTransactionUser,
   ) {
+    super(env, key, branch, initial, initialDestination, user, 'Calling');
     this.intervalAMs = env.config.t1Ms;
-  }
-
-  get state(): IctState {
-    return this.current;
-  }
-
-  get primary(): string {
-    return this.branch;
-  }
-
-  get request(): SipRequest {
-    return this.out?.request ?? this.initial;
-  }
-
-  get destination(): Destination {
-    return this.out?.destination ?? this.initialDestination;
-  }
-
-  /** Sends the INVITE and enters Calling; a synchronous send failure ends the transaction (§17.1.4). */
-  start(): void {
-    const result = OutboundRequest.send(this.env.transport, this.initial, this.initialDestination);
-    if (!result.ok) {
-      this.failTransport(result.reason);
-      return;
-    }
-    this.out = result.sent;
-    this.env.track(this, result.sent.destination);
-    this.enter('Calling');
   }
 
   /** A response matched to this transaction (§17.1.3). */
@@ -93,14 +63,6 @@ export class InviteClientTransaction implements ClientTransaction, TrackedTransa
     }
   }
 
-  onTransportFailure(reason: string): void {
-    if (this.current === 'Calling' || this.current === 'Proceeding') this.failTransport(reason);
-  }
-
-  terminate(): void {
-    if (this.current !== 'Terminated') this.transition('Terminated', 'terminated-by-tu');
-  }
-
   private completeWith(response: SipResponse): void {
     // §17.1.1.3: the ACK for a non-2xx goes to the same address, port and transport as the INVITE.
     this.ackBytes = serializeMessage(createAckForNon2xx(this.request, response));
@@ -115,22 +77,8 @@ export class InviteClientTransaction implements ClientTransaction, TrackedTransa
     if (this.ackBytes !== undefined && this.out !== undefined) this.env.transport.resend(this.ackBytes, this.out.destination);
   }
 
-  private failTransport(reason: string): void {
-    this.user.onTransportError(this, reason);
-    if (this.current !== 'Terminated') this.transition('Terminated', 'transport-error');
-  }
-
-  private transition(to: IctState, cause: TerminationCause = 'completed'): void {
-    const from = this.current;
-    this.leave(from);
-    this.current = to;
-    if (to === 'Terminated') this.cause = cause;
-    this.env.transitioned(this, from, to);
-    this.enter(to);
-  }
-
   /** Arms the timers the state owns. */
-  private enter(state: IctState): void {
+  protected override enter(state: IctState): void {
     const { timers, config } = this.env;
     switch (state) {
       case 'Calling':
@@ -157,8 +105,7 @@ export class InviteClientTransaction implements ClientTransaction, TrackedTransa
         }
         return;
       case 'Terminated':
-        this.env.retire(this);
-        this.user.onTerminated?.(this, this.cause);
+        this.retire();
         return;
       default:
         return assertNever(state);
@@ -166,7 +113,7 @@ export class InviteClientTransaction implements ClientTransaction, TrackedTransa
   }
 
   /** Cancels the timers the state owns. */
-  private leave(state: IctState): void {
+  protected override leave(state: IctState): void {
     const timers = this.env.timers;
     switch (state) {
       case 'Calling':
@@ -209,6 +156,6 @@ export class InviteClientTransaction implements ClientTransaction, TrackedTransa
     if (timer === 'B') this.timerB = NO_TIMER;
     else this.timerC = NO_TIMER;
     this.user.onTimeout(this, timer);
-    if (this.current !== 'Terminated') this.transition('Terminated', 'timeout');
+    this.end('timeout');
   }
 }

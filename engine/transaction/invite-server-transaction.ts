@@ -7,20 +7,17 @@
 import { createResponse } from '../sip';
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { ReceiveContext } from '../transport/transport-layer';
-import { OutboundResponse } from './outbound-response';
-import { assertNever, cancelTimer, NO_TIMER, type TrackedTransaction, type TransactionEnv } from './transaction-env';
+import type { OutboundResponse } from './outbound-response';
+import { assertNever, cancelTimer, NO_TIMER, type TransactionEnv } from './transaction-env';
 import { checkResponseStatus } from './response-status';
-import type { InviteServerTransaction as InviteServerTransactionApi, IstState, TerminationCause } from './transaction-types';
+import { ServerTransactionBase } from './server-transaction-base';
+import type { InviteServerTransaction as InviteServerTransactionApi, IstState } from './transaction-types';
 
-export class InviteServerTransaction implements InviteServerTransactionApi, TrackedTransaction {
-  readonly kind = 'ist' as const;
-  readonly method = 'INVITE';
-  private current: IstState = 'Proceeding';
-  private cause: TerminationCause = 'completed';
-  private readonly reliable: boolean;
+export class InviteServerTransaction extends ServerTransactionBase<IstState> implements InviteServerTransactionApi {
+  override readonly kind = 'ist' as const;
+  override readonly method = 'INVITE';
   private provisional: OutboundResponse | undefined;
   private final: OutboundResponse | undefined;
-  private lastSent: SipResponse | undefined;
   private timerTrying = NO_TIMER;
   private timerG = NO_TIMER;
   private intervalGMs: number;
@@ -28,23 +25,9 @@ export class InviteServerTransaction implements InviteServerTransactionApi, Trac
   private timerI = NO_TIMER;
   private timerL = NO_TIMER;
 
-  constructor(
-    private readonly env: TransactionEnv,
-    readonly key: string,
-    readonly primary: string,
-    readonly request: SipRequest,
-    readonly context: ReceiveContext,
-  ) {
-    this.reliable = env.transport.isReliable(context.protocol);
+  constructor(env: TransactionEnv, key: string, primary: string, request: SipRequest, context: ReceiveContext) {
+    super(env, key, primary, request, context, 'Proceeding');
     this.intervalGMs = env.config.t1Ms;
-  }
-
-  get state(): IstState {
-    return this.current;
-  }
-
-  get lastResponse(): SipResponse | undefined {
-    return this.lastSent;
   }
 
   /** The final response sent, if any: its To tag identifies an RFC 2543 ACK (§17.2.3). */
@@ -57,7 +40,7 @@ export class InviteServerTransaction implements InviteServerTransactionApi, Trac
     this.enter('Proceeding');
   }
 
-  respond(response: SipResponse): boolean {
+  override respond(response: SipResponse): boolean {
     checkResponseStatus(response);
     const status = response.status;
     switch (this.current) {
@@ -127,28 +110,6 @@ export class InviteServerTransaction implements InviteServerTransactionApi, Trac
     }
   }
 
-  onTransportFailure(reason: string): void {
-    if (this.current === 'Terminated') return;
-    // §17.2.4: with no alternative address to try, the transaction ends and the TU is told.
-    this.env.user.onServerTransportError?.(this, reason);
-    if (this.state !== 'Terminated') this.transition('Terminated', 'transport-error');
-  }
-
-  terminate(): void {
-    if (this.current !== 'Terminated') this.transition('Terminated', 'terminated-by-tu');
-  }
-
-  private send(response: SipResponse): OutboundResponse | undefined {
-    const result = OutboundResponse.send(this.env.transport, response, this.context);
-    if (!result.ok) {
-      this.onTransportFailure(result.reason);
-      return undefined;
-    }
-    if (this.lastSent === undefined) this.env.track(this, result.sent.destination);
-    this.lastSent = response;
-    return result.sent;
-  }
-
   private sendTrying(): void {
     this.timerTrying = cancelTimer(this.env.timers, this.timerTrying);
     // §8.2.6.1: 100 Trying carries no To tag; createResponse copies Timestamp.
@@ -156,17 +117,8 @@ export class InviteServerTransaction implements InviteServerTransactionApi, Trac
     if (sent !== undefined) this.provisional = sent;
   }
 
-  private transition(to: IstState, cause: TerminationCause = 'completed'): void {
-    const from = this.current;
-    this.leave(from);
-    this.current = to;
-    if (to === 'Terminated') this.cause = cause;
-    this.env.transitioned(this, from, to);
-    this.enter(to);
-  }
-
   /** Arms the timers the state owns. */
-  private enter(state: IstState): void {
+  protected override enter(state: IstState): void {
     const { timers, config } = this.env;
     switch (state) {
       case 'Proceeding':
@@ -195,8 +147,7 @@ export class InviteServerTransaction implements InviteServerTransactionApi, Trac
         }
         return;
       case 'Terminated':
-        this.env.retire(this);
-        this.env.user.onServerTransactionTerminated?.(this, this.cause);
+        this.retire();
         return;
       default:
         return assertNever(state);
@@ -204,7 +155,7 @@ export class InviteServerTransaction implements InviteServerTransactionApi, Trac
   }
 
   /** Cancels the timers the state owns. */
-  private leave(state: IstState): void {
+  protected override leave(state: IstState): void {
     const timers = this.env.timers;
     switch (state) {
       case 'Proceeding':
@@ -245,6 +196,6 @@ export class InviteServerTransaction implements InviteServerTransactionApi, Trac
     this.timerH = NO_TIMER;
     // §17.2.1: Timer H without an ACK means the ACK never came; the TU is told.
     this.env.user.onServerTimeout?.(this);
-    if (this.current !== 'Terminated') this.transition('Terminated', 'timeout');
+    this.end('timeout');
   }
 }

@@ -1,58 +1,28 @@
 /** The non-INVITE client transaction (RFC 3261 §17.1.2, Figure 6): Timers E, F and K. */
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { Destination } from '../transport/transport-layer';
-import { OutboundRequest } from './outbound-request';
-import { assertNever, cancelTimer, NO_TIMER, type TrackedTransaction, type TransactionEnv } from './transaction-env';
-import type { ClientTransaction, ClientTransactionUser, NictState, TerminationCause } from './transaction-types';
+import { ClientTransactionBase } from './client-transaction-base';
+import { assertNever, cancelTimer, NO_TIMER, type TransactionEnv } from './transaction-env';
+import type { ClientTransactionUser, NictState } from './transaction-types';
 
-export class NonInviteClientTransaction implements ClientTransaction, TrackedTransaction {
-  readonly kind = 'nict' as const;
-  private current: NictState = 'Trying';
-  private cause: TerminationCause = 'completed';
-  private out: OutboundRequest | undefined;
+export class NonInviteClientTransaction extends ClientTransactionBase<NictState> {
+  override readonly kind = 'nict' as const;
   private timerE = NO_TIMER;
   private intervalEMs: number;
   private timerF = NO_TIMER;
   private timerK = NO_TIMER;
 
   constructor(
-    private readonly env: TransactionEnv,
-    readonly key: string,
-    readonly branch: string,
+    env: TransactionEnv,
+    key: string,
+    branch: string,
     readonly method: string,
-    private readonly initial: SipRequest,
-    private readonly initialDestination: Destination,
-    private readonly user: ClientTransactionUser,
+    initial: SipRequest,
+    initialDestination: Destination,
+    user: ClientTransactionUser,
   ) {
+    super(env, key, branch, initial, initialDestination, user, 'Trying');
     this.intervalEMs = env.config.t1Ms;
-  }
-
-  get state(): NictState {
-    return this.current;
-  }
-
-  get primary(): string {
-    return this.branch;
-  }
-
-  get request(): SipRequest {
-    return this.out?.request ?? this.initial;
-  }
-
-  get destination(): Destination {
-    return this.out?.destination ?? this.initialDestination;
-  }
-
-  /** Sends the request and enters Trying; a synchronous send failure ends the transaction (§17.1.4). */
-  start(): void {
-    const result = OutboundRequest.send(this.env.transport, this.initial, this.initialDestination);
-    if (!result.ok) {
-      this.failTransport(result.reason);
-      return;
-    }
-    this.out = result.sent;
-    this.env.track(this, result.sent.destination);
-    this.enter('Trying');
   }
 
   /** A response matched to this transaction (§17.1.3). */
@@ -79,30 +49,8 @@ export class NonInviteClientTransaction implements ClientTransaction, TrackedTra
     }
   }
 
-  onTransportFailure(reason: string): void {
-    if (this.current === 'Trying' || this.current === 'Proceeding') this.failTransport(reason);
-  }
-
-  terminate(): void {
-    if (this.current !== 'Terminated') this.transition('Terminated', 'terminated-by-tu');
-  }
-
-  private failTransport(reason: string): void {
-    this.user.onTransportError(this, reason);
-    if (this.current !== 'Terminated') this.transition('Terminated', 'transport-error');
-  }
-
-  private transition(to: NictState, cause: TerminationCause = 'completed'): void {
-    const from = this.current;
-    this.leave(from, to);
-    this.current = to;
-    if (to === 'Terminated') this.cause = cause;
-    this.env.transitioned(this, from, to);
-    this.enter(to);
-  }
-
   /** Arms the timers the state owns (E and F span Trying and Proceeding). */
-  private enter(state: NictState): void {
+  protected override enter(state: NictState): void {
     const { timers, config } = this.env;
     switch (state) {
       case 'Trying':
@@ -121,8 +69,7 @@ export class NonInviteClientTransaction implements ClientTransaction, TrackedTra
         }
         return;
       case 'Terminated':
-        this.env.retire(this);
-        this.user.onTerminated?.(this, this.cause);
+        this.retire();
         return;
       default:
         return assertNever(state);
@@ -130,7 +77,7 @@ export class NonInviteClientTransaction implements ClientTransaction, TrackedTra
   }
 
   /** Cancels the timers the state owns when leaving it for a state that does not own them too. */
-  private leave(state: NictState, to: NictState): void {
+  protected override leave(state: NictState, to: NictState): void {
     const timers = this.env.timers;
     switch (state) {
       case 'Trying':
@@ -162,6 +109,6 @@ export class NonInviteClientTransaction implements ClientTransaction, TrackedTra
   private onTimerF(): void {
     this.timerF = NO_TIMER;
     this.user.onTimeout(this, 'F');
-    if (this.current !== 'Terminated') this.transition('Terminated', 'timeout');
+    this.end('timeout');
   }
 }

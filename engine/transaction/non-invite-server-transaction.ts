@@ -1,53 +1,29 @@
 /** The non-INVITE server transaction (RFC 3261 §17.2.2, Figure 8): Timer J. */
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { ReceiveContext } from '../transport/transport-layer';
-import { OutboundResponse } from './outbound-response';
 import { checkResponseStatus } from './response-status';
-import { assertNever, cancelTimer, NO_TIMER, type TrackedTransaction, type TransactionEnv } from './transaction-env';
-import type { NistState, ServerTransaction, TerminationCause } from './transaction-types';
+import { ServerTransactionBase } from './server-transaction-base';
+import { assertNever, cancelTimer, NO_TIMER, type TransactionEnv } from './transaction-env';
+import type { NistState } from './transaction-types';
 
-export class NonInviteServerTransaction implements ServerTransaction, TrackedTransaction {
-  readonly kind = 'nist' as const;
-  private current: NistState = 'Trying';
-  private cause: TerminationCause = 'completed';
-  private readonly reliable: boolean;
-  private last: OutboundResponse | undefined;
+export class NonInviteServerTransaction extends ServerTransactionBase<NistState> {
+  override readonly kind = 'nist' as const;
   private timerJ = NO_TIMER;
 
-  constructor(
-    private readonly env: TransactionEnv,
-    readonly key: string,
-    readonly primary: string,
-    readonly request: SipRequest,
-    readonly context: ReceiveContext,
-  ) {
-    this.reliable = env.transport.isReliable(context.protocol);
+  constructor(env: TransactionEnv, key: string, primary: string, request: SipRequest, context: ReceiveContext) {
+    super(env, key, primary, request, context, 'Trying');
   }
 
-  get method(): string {
+  override get method(): string {
     return this.request.method;
   }
 
-  get state(): NistState {
-    return this.current;
-  }
-
-  get lastResponse(): SipResponse | undefined {
-    return this.last?.response;
-  }
-
-  respond(response: SipResponse): boolean {
+  override respond(response: SipResponse): boolean {
     checkResponseStatus(response);
     switch (this.current) {
       case 'Trying':
-      case 'Proceeding': {
-        const result = OutboundResponse.send(this.env.transport, response, this.context);
-        if (!result.ok) {
-          this.onTransportFailure(result.reason);
-          return false;
-        }
-        if (this.last === undefined) this.env.track(this, result.sent.destination);
-        this.last = result.sent;
+      case 'Proceeding':
+        if (this.send(response) === undefined) return false;
         if (response.status >= 200) {
           this.transition('Completed');
           // §17.2.2: Timer J is zero on reliable transports, so Completed ends at once.
@@ -56,7 +32,6 @@ export class NonInviteServerTransaction implements ServerTransaction, TrackedTra
           this.transition('Proceeding');
         }
         return true;
-      }
       case 'Completed':
       case 'Terminated':
         // §17.2.2: once final, further responses from the TU are discarded.
@@ -74,35 +49,15 @@ export class NonInviteServerTransaction implements ServerTransaction, TrackedTra
         return;
       case 'Proceeding':
       case 'Completed':
-        this.last?.resend(this.env.transport);
+        this.lastSent?.resend(this.env.transport);
         return;
       default:
         return assertNever(this.current);
     }
   }
 
-  onTransportFailure(reason: string): void {
-    if (this.current === 'Terminated') return;
-    // §17.2.4: with no alternative address to try, the transaction ends and the TU is told.
-    this.env.user.onServerTransportError?.(this, reason);
-    if (this.state !== 'Terminated') this.transition('Terminated', 'transport-error');
-  }
-
-  terminate(): void {
-    if (this.current !== 'Terminated') this.transition('Terminated', 'terminated-by-tu');
-  }
-
-  private transition(to: NistState, cause: TerminationCause = 'completed'): void {
-    const from = this.current;
-    this.leave(from);
-    this.current = to;
-    if (to === 'Terminated') this.cause = cause;
-    this.env.transitioned(this, from, to);
-    this.enter(to);
-  }
-
   /** Arms the timers the state owns. */
-  private enter(state: NistState): void {
+  protected override enter(state: NistState): void {
     switch (state) {
       case 'Trying':
       case 'Proceeding':
@@ -117,8 +72,7 @@ export class NonInviteServerTransaction implements ServerTransaction, TrackedTra
         }
         return;
       case 'Terminated':
-        this.env.retire(this);
-        this.env.user.onServerTransactionTerminated?.(this, this.cause);
+        this.retire();
         return;
       default:
         return assertNever(state);
@@ -126,7 +80,7 @@ export class NonInviteServerTransaction implements ServerTransaction, TrackedTra
   }
 
   /** Cancels the timers the state owns. */
-  private leave(state: NistState): void {
+  protected override leave(state: NistState): void {
     switch (state) {
       case 'Trying':
       case 'Proceeding':
