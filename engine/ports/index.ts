@@ -3,3 +3,4 @@ export * from './clock';
 export * from './random';
 export * from './transport';
 export * from './logger';
+export * from './random-token';
