@@ -4,7 +4,7 @@ import { parseNameAddr } from './name-addr';
 import { reasonPhrase } from './reason-phrases';
 
 /**
- * Builds the response from the raw Via/From/To/Call-ID/CSeq lines the parser found; undefined when the
+ * Builds the response from the raw Via/From/To/Call-ID/CSeq lines the parser found (whichever exist); undefined when the
  * error does not allow a reply. The To tag, needed because the response is final (§8.2.6.2), is a hash
  * of the request's identifiers so that a retransmitted bad request gets the same answer.
  */
@@ -15,9 +15,13 @@ export function createBadRequestResponse(error: SipParseError): Uint8Array | und
   const phrase = `${reasonPhrase(status)} - ${printable(error.reason)}`;
   let text = `SIP/2.0 ${status} ${phrase}\r\n`;
   for (const via of ctx.vias) text += `Via: ${via}\r\n`;
-  text += `From: ${ctx.from}\r\n`;
-  text += `To: ${hasTag(ctx.to) ? ctx.to : `${ctx.to};tag=${hashTag(ctx.callId + ctx.cseq + (ctx.vias[0] ?? '') + ctx.from)}`}\r\n`;
-  text += `Call-ID: ${ctx.callId}\r\nCSeq: ${ctx.cseq}\r\nContent-Length: 0\r\n\r\n`;
+  if (ctx.from !== undefined) text += `From: ${ctx.from}\r\n`;
+  // RFC 4475 §3.3.1: the 400 copies only what the request had; a missing To gets none (no To to add a tag to).
+  if (ctx.to !== undefined) {
+    text += `To: ${hasTag(ctx.to) ? ctx.to : `${ctx.to};tag=${hashTag((ctx.callId ?? '') + ctx.cseq + (ctx.vias[0] ?? '') + (ctx.from ?? ''))}`}\r\n`;
+  }
+  if (ctx.callId !== undefined) text += `Call-ID: ${ctx.callId}\r\n`;
+  text += `CSeq: ${ctx.cseq}\r\nContent-Length: 0\r\n\r\n`;
   return Buffer.from(text, 'utf8');
 }
 

@@ -47,7 +47,7 @@ export function validateCore(c: HeaderCollector, requestMethod: string | undefin
   const to = parseNameAddr(c.to);
   if (to === undefined) return bad('bad-to', 'malformed To');
   const callId = c.callId;
-  if (callId.length === 0 || /[ \t]/.test(callId)) return bad('bad-call-id', 'malformed Call-ID');
+  if (callId.length === 0 || callId.indexOf(' ') >= 0 || callId.indexOf('\t') >= 0) return bad('bad-call-id', 'malformed Call-ID');
   const cseq = parseCSeq(c.cseq);
   if (cseq === undefined) return bad('bad-cseq', 'malformed CSeq (number must be below 2^31, then a method)');
   if (requestMethod !== undefined && cseq.method !== requestMethod) {

@@ -1,6 +1,9 @@
 /** Gathers, while the parser walks header lines, the values it validates eagerly (RFC 3261 §8.1.1 mandatory headers, §20.14 Content-Length). */
 import type { RawHeader } from './types';
 import type { ReplyContext } from './parse-error';
+import { parseCSeq } from './cseq';
+import { splitHeaderList } from './split-header-list';
+import { parseVia } from './via';
 
 export class HeaderCollector {
   readonly vias: string[] = [];
@@ -39,9 +42,22 @@ export class HeaderCollector {
     return c;
   }
 
+  /**
+   * What a 400 can copy: all five mandatory lines present, or (RFC 4475 §3.3.1 insuf) a parseable top
+   * Via and CSeq, which are enough to send the response and match it to the transaction (§8.2.6, §17.1.3).
+   */
   replyContext(): ReplyContext | undefined {
     const { from, to, callId, cseq } = this;
-    if (this.vias.length === 0 || from === undefined || to === undefined || callId === undefined || cseq === undefined) return undefined;
-    return { vias: this.vias.slice(), from, to, callId, cseq };
+    const topVia = this.vias[0];
+    if (topVia === undefined || cseq === undefined) return undefined;
+    if (from === undefined || to === undefined || callId === undefined) {
+      const viaText = splitHeaderList(topVia)[0];
+      if (viaText === undefined || parseVia(viaText) === undefined || parseCSeq(cseq) === undefined) return undefined;
+    }
+    const ctx: { -readonly [K in keyof ReplyContext]: ReplyContext[K] } = { vias: this.vias.slice(), cseq };
+    if (from !== undefined) ctx.from = from;
+    if (to !== undefined) ctx.to = to;
+    if (callId !== undefined) ctx.callId = callId;
+    return ctx;
   }
 }

@@ -49,3 +49,35 @@ export function canonicalHeaderName(key: string): string {
 export function isListHeader(key: string): boolean {
   return LIST_HEADERS.has(key);
 }
+
+/** Frequent long-form keys by length, tried before the cache so the parser's hot path computes no string hash. */
+const FREQUENT_BY_LENGTH: ReadonlyArray<readonly string[] | undefined> = (() => {
+  const keys = ['via', 'from', 'to', 'call-id', 'cseq', 'contact', 'content-length', 'content-type', 'max-forwards', 'route',
+    'record-route', 'allow', 'supported', 'require', 'user-agent', 'server', 'expires', 'event', 'subscription-state',
+    'session-expires', 'min-se', 'rseq', 'rack', 'refer-to', 'referred-by', 'reason', 'authorization', 'proxy-authorization',
+    'www-authenticate', 'proxy-authenticate', 'accept', 'allow-events', 'date', 'timestamp', 'p-asserted-identity'];
+  const out: string[][] = [];
+  for (const key of keys) (out[key.length] ??= []).push(key);
+  return out;
+})();
+
+/**
+ * The key of `text.slice(from, to)` when it spells a frequent long-form name in any case, else undefined.
+ * A match is necessarily a valid token (letters, digits, '-'), so the caller can skip its token check.
+ */
+export function frequentHeaderKey(text: string, from: number, to: number): string | undefined {
+  const len = to - from;
+  const candidates = len > 1 ? FREQUENT_BY_LENGTH[len] : undefined;
+  if (candidates === undefined) return undefined;
+  for (const key of candidates) {
+    let i = 0;
+    for (; i < len; i++) {
+      const c = text.charCodeAt(from + i);
+      const k = key.charCodeAt(i);
+      // For a lower-case letter k, c | 0x20 === k holds only for that letter in either case; '-' must match exactly.
+      if (c !== k && (k < 97 || (c | 0x20) !== k)) break;
+    }
+    if (i === len) return key;
+  }
+  return undefined;
+}

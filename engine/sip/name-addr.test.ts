@@ -37,9 +37,16 @@ t.test('header params: quoted values kept, flags null, spaces tolerated', async 
 
 t.test('malformed name-addrs return undefined', async (t) => {
   for (const bad of ['', '"Mr. J. User <sip:j.user@example.com>', '<sip:a@b', 'Bell, Alexander <sip:a@b>', '<sip:a@b>, <sip:c@d>',
-    '<sip:a@b>;', '<sip:a@b>;tag=', 'sip:a@b junk', '<notauri>']) {
+    '<sip:a@b>;', '<sip:a@b>;tag=', 'sip:a@b junk', '<notauri>', 'sip:user@example.com?Route=%3Csip:sip.example.com%3E']) {
     t.equal(parseNameAddr(bad), undefined, JSON.stringify(bad));
   }
+});
+
+t.test('a URI with ?headers is only accepted inside <> (RFC 3261 §20, RFC 4475 §3.1.2.13)', async (t) => {
+  const v = parseNameAddr('<sip:user@example.com?Route=%3Csip:sip.example.com%3E>');
+  t.equal(v?.uri.scheme, 'sip');
+  t.same(v && 'headers' in v.uri ? [...v.uri.headers] : undefined, [['Route', '<sip:sip.example.com>']]);
+  t.equal(parseNameAddr('sip:user@example.com?Route=x;tag=1'), undefined);
 });
 
 t.test('formatNameAddr always brackets and round-trips', async (t) => {

@@ -45,7 +45,10 @@ function addrSpecForm(text: string, start: number): NameAddr | undefined {
     if (c === 59 || c === 32 || c === 9 || c === 13 || c === 10) break;
     end++;
   }
-  const uri = parseUri(text.slice(start, end));
+  const uriText = text.slice(start, end);
+  // §20: a URI holding `?`, `,` or `;` MUST be in <> (RFC 4475 §3.1.2.13 regbadct); without them it is not a URI we may guess at.
+  if (uriText.indexOf('?') >= 0) return undefined;
+  const uri = parseUri(uriText);
   if (uri === undefined) return undefined;
   const params = trailingParams(text, end);
   return params === undefined ? undefined : { uri, params };

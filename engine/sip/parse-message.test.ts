@@ -181,9 +181,17 @@ t.test('errors tell whether a 400 can be sent; createBadRequestResponse builds i
   const version = parseMessage(wire('INVITE sip:a@b SIP/7.0', INVITE_HEADERS));
   t.equal(!version.ok && parseMessage(createBadRequestResponse(version.error)!).ok, true);
   if (!version.ok) t.match(Buffer.from(createBadRequestResponse(version.error)!).toString(), /^SIP\/2.0 505 /);
-  const noCallId = parseMessage(invite().replace('Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n', ''));
-  t.equal(!noCallId.ok && noCallId.error.canReply, false, 'no Call-ID, no 400');
-  t.equal(!noCallId.ok ? createBadRequestResponse(noCallId.error) : 'x', undefined);
+  // RFC 4475 §3.3.1: a parseable top Via and CSeq are enough for a 400, which copies only the lines that exist.
+  const noCallId = parseMessage(invite().replace('Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n', '').replace(/\r\nTo: [^\r]*/, ''));
+  t.equal(!noCallId.ok && noCallId.error.canReply, true, 'no Call-ID or To, Via and CSeq intact: 400');
+  const partial = !noCallId.ok ? Buffer.from(createBadRequestResponse(noCallId.error)!).toString() : '';
+  t.match(partial, /^SIP\/2.0 400 [^]*\r\nVia: SIP\/2.0\/UDP pc33[^]*\r\nFrom: [^]*\r\nCSeq: 314159 INVITE\r\n/);
+  t.notMatch(partial, /\r\n(To|Call-ID):/, 'no To or Call-ID is invented');
+  const noCSeq = parseMessage(invite().replace('Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n', '').replace(/\r\nCSeq: [^\r]*/, ''));
+  t.equal(!noCSeq.ok && noCSeq.error.canReply, false, 'no Call-ID and no CSeq, no 400');
+  t.equal(!noCSeq.ok ? createBadRequestResponse(noCSeq.error) : 'x', undefined);
+  const badVia = parseMessage(invite().replace('Call-ID: a84b4c76e66710@pc33.atlanta.example.com\r\n', '').replace('Via: SIP/2.0/UDP', 'Via: SIP/2.0/UDP ;;'));
+  t.equal(!badVia.ok && badVia.error.canReply, false, 'a line missing and the top Via unparseable, no 400');
   const badResponse = parseMessage(response('200 OK', ['CSeq: 1 INVITE']));
   t.same(!badResponse.ok && [badResponse.error.isRequest, badResponse.error.canReply], [false, false], 'responses are never answered');
 });
@@ -201,4 +209,14 @@ t.test('the parser never throws on hostile bytes', async (t) => {
     new Uint8Array([0xff, 0xfe, 0x0d, 0x0a, 0x0d, 0x0a]), invite().replace('Via:', ' Via:'), `${invite()}`.slice(0, 40)];
   for (const input of inputs) t.doesNotThrow(() => parseMessage(input));
   t.equal(errorCode(':\r\n\r\n'), 'bad-start-line');
+  t.equal(errorCode(invite(['Max\rForwards: 70'])), 'bad-header', 'a CR inside a name is no hyphen');
+});
+
+t.test('header names are matched case-insensitively, whatever the spelling', async (t) => {
+  const m = ok(t, invite(['MAX-FORWARDS: 69', 'cOnTeNt-TyPe: text/plain', 'X-Custom-Thing: 1']))!;
+  t.same(m.headers.slice(-4).map((h) => [h.name, h.key]), [
+    ['MAX-FORWARDS', 'max-forwards'], ['cOnTeNt-TyPe', 'content-type'], ['X-Custom-Thing', 'x-custom-thing'], ['Content-Length', 'content-length'],
+  ]);
+  t.equal(m.contentType?.value, 'text/plain');
+  t.same(m.headerValues('Max-Forwards'), ['70', '69']);
 });

@@ -6,7 +6,7 @@ import type { RawHeader } from './types';
 import type { ParseResult, SipParseError, SipParseErrorCode } from './parse-error';
 import { HeaderCollector } from './header-collector';
 import { validateCore } from './core-headers';
-import { headerKey } from './header-names';
+import { frequentHeaderKey, headerKey } from './header-names';
 import { resolveParseLimits, type ParseLimits } from './parse-limits';
 import { SipRequestImpl } from './sip-request';
 import { SipResponseImpl } from './sip-response';
@@ -15,6 +15,8 @@ import { TOKEN_CHARS, parseDecimal } from './text-scan';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const LFLF = Buffer.from('\n\n');
+/** Messages up to this size are decoded whole in one call (cheaper than a byte search plus a second decode). */
+const WHOLE_DECODE_LIMIT = 16384;
 
 export function parseMessage(data: Uint8Array | string, limits?: Partial<ParseLimits>): ParseResult {
   try {
@@ -59,7 +61,11 @@ function parseBuffer(buf: Buffer, limits: ParseLimits): ParseResult {
   while (start < total && (buf[start] === 13 || buf[start] === 10)) start++;
   if (start === total) return failure({ code: 'empty', reason: 'no start line', canReply: false });
 
-  let headEnd = buf.indexOf(CRLFCRLF, start);
+  // Fast path: decode once; when every character came from one byte (ASCII, or lone invalid bytes that
+  // became U+FFFD), character offsets are byte offsets and the header section is searched in the string.
+  let text = total <= WHOLE_DECODE_LIMIT ? buf.toString('utf8') : '';
+  const oneBytePerChar = text.length === total;
+  let headEnd = oneBytePerChar ? text.indexOf('\r\n\r\n', start) : buf.indexOf(CRLFCRLF, start);
   let bodyStart: number;
   let canonical = true;
   let missingBlankLine = false;
@@ -67,7 +73,7 @@ function parseBuffer(buf: Buffer, limits: ParseLimits): ParseResult {
     bodyStart = headEnd + 4;
   } else {
     canonical = false;
-    headEnd = buf.indexOf(LFLF, start);
+    headEnd = oneBytePerChar ? text.indexOf('\n\n', start) : buf.indexOf(LFLF, start);
     if (headEnd >= 0) bodyStart = headEnd + 2;
     else {
       // No empty line: tolerated when the datagram ends right after a header line (nothing can follow).
@@ -78,8 +84,15 @@ function parseBuffer(buf: Buffer, limits: ParseLimits): ParseResult {
       missingBlankLine = headEnd === total;
     }
   }
+  let textStart = start;
+  let textEnd = headEnd;
+  if (!oneBytePerChar) {
+    text = buf.toString('utf8', start, headEnd);
+    textStart = 0;
+    textEnd = text.length;
+  }
 
-  const section = walkHeaders(buf.toString('utf8', start, headEnd), limits);
+  const section = walkHeaders(text, textStart, textEnd, limits);
   canonical = canonical && section.canonical;
   const line = parseStartLine(section.startLine);
   const isRequest = line.kind === 'error' ? line.isRequest : line.kind === 'request';
@@ -126,14 +139,14 @@ function parseBuffer(buf: Buffer, limits: ParseLimits): ParseResult {
   return { ok: true, message };
 }
 
-function walkHeaders(head: string, limits: ParseLimits): HeaderSection {
+function walkHeaders(head: string, from: number, n: number, limits: ParseLimits): HeaderSection {
   const headers: RawHeader[] = [];
   const collector = new HeaderCollector();
   const section: HeaderSection = { startLine: '', headers, collector, canonical: true, error: undefined };
-  const n = head.length;
-  let pos = 0;
+  let pos = from;
   let first = true;
   let name: string | undefined;
+  let key = '';
   let value = '';
   const flush = (): boolean => {
     if (name === undefined) return true;
@@ -145,7 +158,6 @@ function walkHeaders(head: string, limits: ParseLimits): HeaderSection {
       section.error = { code: 'too-many-headers', reason: `more than ${limits.maxHeaderCount} header lines` };
       return false;
     }
-    const key = headerKey(name);
     headers.push({ name, key, value });
     collector.add(key, value);
     name = undefined;
@@ -153,7 +165,7 @@ function walkHeaders(head: string, limits: ParseLimits): HeaderSection {
   };
   while (pos <= n) {
     let nl = head.indexOf('\n', pos);
-    if (nl < 0) nl = n;
+    if (nl < 0 || nl > n) nl = n;
     let end = nl;
     if (end > pos && head.charCodeAt(end - 1) === 13) end--;
     else if (nl < n) section.canonical = false;
@@ -183,7 +195,8 @@ function walkHeaders(head: string, limits: ParseLimits): HeaderSection {
         } else {
           let nameEnd = colon;
           while (nameEnd > pos && isSpTab(head.charCodeAt(nameEnd - 1))) nameEnd--;
-          if (!isTokenRange(head, pos, nameEnd)) {
+          const known = frequentHeaderKey(head, pos, nameEnd);
+          if (known === undefined && !isTokenRange(head, pos, nameEnd)) {
             section.error ??= { code: 'bad-header', reason: `bad header name ${JSON.stringify(head.slice(pos, Math.min(nameEnd, pos + 40)))}` };
           } else {
             let vs = colon + 1;
@@ -192,6 +205,7 @@ function walkHeaders(head: string, limits: ParseLimits): HeaderSection {
             while (ve > vs && isSpTab(head.charCodeAt(ve - 1))) ve--;
             if (nameEnd !== colon || vs !== colon + 2 || ve !== end) section.canonical = false;
             name = head.slice(pos, nameEnd);
+            key = known ?? headerKey(name);
             value = head.slice(vs, ve);
           }
         }

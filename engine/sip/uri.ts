@@ -6,7 +6,7 @@ import { HEADER_CHARS, PARAM_CHARS, PASSWORD_CHARS, USER_CHARS, escapePercent, p
 export function parseUri(text: string): Uri | undefined {
   const colon = text.indexOf(':');
   if (colon <= 0 || !isScheme(text, colon)) return undefined;
-  const scheme = text.slice(0, colon).toLowerCase();
+  const scheme = colon === 3 && text.startsWith('sip') ? 'sip' : colon === 4 && text.startsWith('sips') ? 'sips' : text.slice(0, colon).toLowerCase();
   const rest = text.slice(colon + 1);
   if (scheme === 'sip' || scheme === 'sips') return parseSipUri(scheme, rest);
   if (scheme === 'tel') return parseTelUri(rest);
@@ -134,16 +134,21 @@ function isIpv6Text(host: string): boolean {
 function parseUriParams(text: string): Params | undefined {
   if (text.length === 0) return EMPTY_PARAMS_MAP;
   const params = new Map<string, string | null>();
-  const parts = text.split(';');
-  for (let k = 1; k < parts.length; k++) {
-    const part = parts[k]!;
-    const eq = part.indexOf('=');
-    const name = unescapePercent(eq < 0 ? part : part.slice(0, eq));
+  const n = text.length;
+  // text starts with ';' (endOfHostPort stops there); each part runs to the next ';'.
+  let from = 1;
+  while (from <= n) {
+    let to = text.indexOf(';', from);
+    if (to < 0) to = n;
+    const eq = text.indexOf('=', from);
+    const hasValue = eq >= 0 && eq < to;
+    const name = unescapePercent(text.slice(from, hasValue ? eq : to));
     if (name === undefined || name.length === 0) return undefined;
-    const value = eq < 0 ? null : unescapePercent(part.slice(eq + 1));
+    const value = hasValue ? unescapePercent(text.slice(eq + 1, to)) : null;
     if (value === undefined) return undefined;
     const key = name.toLowerCase();
     if (!params.has(key)) params.set(key, value);
+    from = to + 1;
   }
   return params;
 }

@@ -9,19 +9,31 @@ type MutableVia = { -readonly [K in keyof Via]: Via[K] };
 /** Parses a single via-parm (split the header on commas first); undefined when malformed. */
 export function parseVia(text: string): Via | undefined {
   const n = text.length;
-  let i = skipWs(text, 0);
-  const name = readToken(text, i);
-  if (name === undefined) return undefined;
-  i = skipWs(text, name.end);
-  if (text.charCodeAt(i) !== 47) return undefined;
-  const version = readToken(text, skipWs(text, i + 1));
-  if (version === undefined) return undefined;
-  i = skipWs(text, version.end);
-  if (text.charCodeAt(i) !== 47) return undefined;
-  const transport = readToken(text, skipWs(text, i + 1));
-  if (transport === undefined) return undefined;
-  i = skipWs(text, transport.end);
-  if (i === transport.end || i >= n) return undefined;
+  let protocol: string;
+  let i: number;
+  if (text.startsWith('SIP/2.0/')) {
+    // The spelling nearly every Via uses: no token scan, no string built for the protocol.
+    protocol = 'SIP/2.0';
+    i = skipWs(text, 8);
+  } else {
+    const nameStart = skipWs(text, 0);
+    const nameEnd = tokenEnd(text, nameStart);
+    if (nameEnd === nameStart) return undefined;
+    i = skipWs(text, nameEnd);
+    if (text.charCodeAt(i) !== 47) return undefined;
+    const versionStart = skipWs(text, i + 1);
+    const versionEnd = tokenEnd(text, versionStart);
+    if (versionEnd === versionStart) return undefined;
+    i = skipWs(text, versionEnd);
+    if (text.charCodeAt(i) !== 47) return undefined;
+    protocol = `${text.slice(nameStart, nameEnd)}/${text.slice(versionStart, versionEnd)}`;
+    i = skipWs(text, i + 1);
+  }
+  const transportStart = i;
+  const transportEnd = tokenEnd(text, transportStart);
+  if (transportEnd === transportStart) return undefined;
+  i = skipWs(text, transportEnd);
+  if (i === transportEnd || i >= n) return undefined;
   const sentBy = readSentBy(text, i);
   if (sentBy === undefined) return undefined;
   const hostPort = parseHostPort(sentBy.text);
@@ -30,13 +42,20 @@ export function parseVia(text: string): Via | undefined {
   const params = i >= n ? EMPTY_PARAMS : parseParams(text, i);
   if (params === undefined) return undefined;
   const via: MutableVia = {
-    protocol: `${name.text}/${version.text}`,
-    transport: transport.text.toUpperCase(),
+    protocol,
+    transport: upperTransport(text.slice(transportStart, transportEnd)),
     host: hostPort.host,
     params,
   };
   if (hostPort.port !== undefined) via.port = hostPort.port;
   return params.size === 0 ? via : withNamedParams(via, params);
+}
+
+function upperTransport(token: string): string {
+  switch (token) {
+    case 'UDP': case 'TCP': case 'TLS': case 'SCTP': case 'WS': case 'WSS': return token;
+    default: return token.toUpperCase();
+  }
 }
 
 function withNamedParams(via: MutableVia, params: Params): Via | undefined {
@@ -70,14 +89,14 @@ interface Span {
   readonly end: number;
 }
 
-function readToken(text: string, i: number): Span | undefined {
-  const start = i;
-  while (i < text.length) {
+function tokenEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
     const c = text.charCodeAt(i);
     if (c >= 128 || TOKEN_CHARS[c] === 0) break;
     i++;
   }
-  return i === start ? undefined : { text: text.slice(start, i), end: i };
+  return i;
 }
 
 /** sent-by = host [ COLON port ], whitespace tolerated around the colon (RFC 4475 §3.1.1.1). */

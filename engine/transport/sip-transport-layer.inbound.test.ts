@@ -55,9 +55,20 @@ t.test('§18.2.1: an unparseable request gets a 400 back; unanswerable input is 
   t.match(transport.sent[0], { protocol: 'udp', local: udpPoint.local, destination: { host: '198.51.100.7', port: 40000 } }, 'routed with rport semantics');
 
   layer.receive(udpIn('this is not SIP at all\r\n\r\n'));
-  layer.receive(udpIn(invite('SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1').replace(/Call-ID: .*\r\n/, '')));
+  layer.receive(udpIn(invite('SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1').replace(/Call-ID: .*\r\n/, '').replace(/CSeq: .*\r\n/, '')));
   t.equal(user.requests.length, 0);
-  t.equal(transport.sent.length, 1, 'garbage, and a request without Call-ID, get nothing back');
+  t.equal(transport.sent.length, 1, 'garbage, and a request without Call-ID or CSeq, get nothing back');
+});
+
+t.test('RFC 4475 §3.3.1: a request missing Call-ID but with an intact Via and CSeq still gets a 400', async (t) => {
+  const { layer, user, transport } = setup();
+  layer.receive(udpIn(invite('SIP/2.0/UDP 10.0.0.5;branch=z9hG4bK1').replace(/Call-ID: .*\r\n/, '')));
+  t.equal(user.requests.length, 0, 'not delivered');
+  t.equal(transport.sent.length, 1, 'a 400 went out');
+  const text = Buffer.from(transport.sent[0]!.data).toString('latin1');
+  t.match(text, /^SIP\/2\.0 400 /, 'status line');
+  t.match(text, /\r\nVia: SIP\/2\.0\/UDP 10\.0\.0\.5;branch=z9hG4bK1/, 'the Via is copied so the sender can match it');
+  t.notMatch(text, /\r\nCall-ID:/i, 'no Call-ID is invented');
 });
 
 t.test('a malformed response is dropped without a reply', async (t) => {
