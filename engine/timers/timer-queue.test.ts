@@ -42,6 +42,7 @@ t.test('property: add/remove/pop agree with a sorted list of (deadline, sequence
     }),
     { numRuns: 200 },
   );
+  // The check above throws (failing this test) on any counter-example; this line records what was checked.
   t.pass('200 random runs of up to 2000 operations agreed');
 });
 
