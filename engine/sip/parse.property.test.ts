@@ -1,5 +1,6 @@
 import t from 'tap';
 import fc from 'fast-check';
+import { assertProperty } from '../../test/support/assert-property';
 import { createRequest, createResponseMessage } from './create-message';
 import { parseMessage } from './parse-message';
 import { serializeMessage } from './serialize';
@@ -56,7 +57,7 @@ function sameMessage(a: SipMessage, b: SipMessage): boolean {
 }
 
 t.test('generated requests serialize and re-parse to the same message', async (t) => {
-  fc.assert(fc.property(method, sipUri.map((u) => ({ ...u, headers: new Map<string, string>() })), fc.integer({ min: 0, max: 2 ** 31 - 1 }), token, extraHeaders, body, (m, uri, seq, tag, extra, b) => {
+  await assertProperty(t, fc.property(method, sipUri.map((u) => ({ ...u, headers: new Map<string, string>() })), fc.integer({ min: 0, max: 2 ** 31 - 1 }), token, extraHeaders, body, (m, uri, seq, tag, extra, b) => {
     const req = createRequest({ method: m, uri, headers: [...mandatory(m, seq, tag), ...extra], body: b });
     const parsed = parseMessage(serializeMessage(req));
     if (!parsed.ok) throw new Error(`${parsed.error.code}: ${parsed.error.reason}`);
@@ -64,20 +65,16 @@ t.test('generated requests serialize and re-parse to the same message', async (t
     if (parsed.message.kind !== 'request') throw new Error('kind changed');
     t.same(parsed.message.uri, uri);
     return parsed.message.cseq.seq === seq;
-  }), { numRuns: 400 });
-  // The check above throws (failing this test) on any counter-example; this line records what was checked.
-  t.pass('400 generated requests round-tripped');
+  }), { numRuns: 400 }, '400 generated requests round-tripped');
 });
 
 t.test('generated responses serialize and re-parse to the same message', async (t) => {
   const reason = fc.stringMatching(/^[ -~]{0,30}$/);
-  fc.assert(fc.property(fc.integer({ min: 100, max: 699 }), reason, token, extraHeaders, body, (status, phrase, tag, extra, b) => {
+  await assertProperty(t, fc.property(fc.integer({ min: 100, max: 699 }), reason, token, extraHeaders, body, (status, phrase, tag, extra, b) => {
     const res = createResponseMessage({ status, reason: phrase, headers: [...mandatory('INVITE', 1, tag), ...extra], body: b });
     const parsed = parseMessage(serializeMessage(res));
     return parsed.ok && sameMessage(res, parsed.message);
-  }), { numRuns: 400 });
-  // The check above throws (failing this test) on any counter-example; this line records what was checked.
-  t.pass('400 generated responses round-tripped');
+  }), { numRuns: 400 }, '400 generated responses round-tripped');
 });
 
 t.test('URIs and name-addrs round-trip through format and parse', async (t) => {
@@ -121,7 +118,7 @@ t.test('mutated messages never throw and never reach the catch-all', async (t) =
     headers: [...mandatory('INVITE', 7, 'abc'), ['Contact', '<sip:a@b>;expires=60'], ['Route', '<sip:p;lr>, <sip:q;lr>'], ['Content-Type', 'application/sdp']],
     body: new Uint8Array(Buffer.from('v=0\r\ns=-\r\n')),
   }));
-  fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (ms) => {
+  await assertProperty(t, fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (ms) => {
     const bytes = mutate(Buffer.from(seed), ms);
     const r = parseMessage(bytes);
     if (!r.ok && r.error.code === 'internal') throw new Error(r.error.reason);
@@ -134,7 +131,5 @@ t.test('mutated messages never throw and never reach the catch-all', async (t) =
     f.push(bytes.subarray(0, bytes.length >> 1));
     f.push(bytes.subarray(bytes.length >> 1));
     return true;
-  }), { numRuns: 1000 });
-  // The check above throws (failing this test) on any counter-example; this line records what was checked.
-  t.pass('1000 mutated messages handled');
+  }), { numRuns: 1000 }, '1000 mutated messages handled');
 });
