@@ -7,7 +7,8 @@ import { runInNewContext } from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { World, type LinkSpec } from '../../simulator';
 import { environmentLine, gatherEnvironment, markdownTable, writeBenchReport, type BenchEnvironment, type WrittenReport } from '../report-writer';
-import { buildStack, UacApp, UasCore, UAC_ADDRESS, UAS_ADDRESS, BUSY_EVERY, type UacOutcomes, type UasOutcomes } from './sim-call-flow';
+import { UacApp, UasCore, UAC_ADDRESS, UAS_ADDRESS, BUSY_EVERY, type UacOutcomes, type UasOutcomes } from './sim-call-flow';
+import { attachTransactionStack } from '../../simulator/transaction-stack';
 
 export const LOSS_PROBABILITY = 0.05;
 export const LINK: Partial<LinkSpec> = { latency: { kind: 'uniform', minMs: 5, maxMs: 30 }, lossProbability: LOSS_PROBABILITY };
@@ -104,13 +105,13 @@ export function runOnce(transactions: number, seed: number = SEED, maxEvents: nu
     name: 'uas', addresses: [UAS_ADDRESS], listen: [{ protocol: 'udp', port: 5060 }],
     build: (ctx) => {
       uas = new UasCore(ctx.timers);
-      uasLayer = buildStack(ctx, UAS_ADDRESS, uas);
+      uasLayer = attachTransactionStack(ctx, UAS_ADDRESS, uas);
     },
   });
   const uacHost = world.addHost({
     name: 'uac', addresses: [UAC_ADDRESS], listen: [{ protocol: 'udp', port: 5060 }],
     build: (ctx) => {
-      uac.layer = buildStack(ctx, UAC_ADDRESS, uac);
+      uac.layer = attachTransactionStack(ctx, UAC_ADDRESS, uac);
     },
   });
   const batches = Math.min(START_SPREAD_MS, transactions);

@@ -9,10 +9,7 @@ import type { TimerId, TimerService } from '../../engine/timers/timer-service';
 import { defaultTransactionConfig } from '../../engine/transaction/transaction-config';
 import { TransactionLayer } from '../../engine/transaction/transaction-layer';
 import type { ClientTransaction, ServerTransaction, TransactionUser } from '../../engine/transaction/transaction-types';
-import { SipTransportLayer } from '../../engine/transport/sip-transport-layer';
-import type { Destination, TransportUser } from '../../engine/transport/transport-layer';
-import { silentLogger } from '../../engine/ports/logger';
-import type { HostContext } from '../../simulator';
+import type { Destination } from '../../engine/transport/transport-layer';
 
 export const UAC_ADDRESS = '10.0.0.1';
 export const UAS_ADDRESS = '10.0.0.2';
@@ -21,23 +18,6 @@ const { t1Ms, t2Ms } = defaultTransactionConfig;
 
 /** One call in this many is rejected with 486 instead of answered with 200. */
 export const BUSY_EVERY = 10;
-
-/** Wires the real SIP transport layer under a transaction layer onto a simulated host. */
-export function buildStack(ctx: HostContext, host: string, user: TransactionUser): TransactionLayer {
-  let layer: TransactionLayer | undefined;
-  const up: TransportUser = {
-    onRequest: (request, context) => layer?.onRequest(request, context),
-    onResponse: (response, context) => layer?.onResponse(response, context),
-    onTransportError: (destination, reason) => layer?.onTransportError(destination, reason),
-  };
-  const transport = new SipTransportLayer({
-    transport: ctx.transport, user: up, logger: silentLogger,
-    listen: [{ protocol: 'udp', local: { host, port: 5060 }, advertised: { host, port: 5060 } }],
-  });
-  ctx.onPacket((packet) => transport.receive(packet));
-  layer = new TransactionLayer({ transport, timers: ctx.timers, random: ctx.random, user });
-  return layer;
-}
 
 /** What one client transaction saw. */
 interface CallRecord {

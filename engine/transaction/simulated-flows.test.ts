@@ -4,13 +4,12 @@
  */
 import t from 'tap';
 import fc from 'fast-check';
-import { World, type HostContext, type LinkSpec } from '../../simulator';
-import { silentLogger } from '../ports/logger';
+import { World, type LinkSpec } from '../../simulator';
+import { attachTransactionStack } from '../../simulator/transaction-stack';
 import { createCancel, createResponse, parseMessage } from '../sip';
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { TimerService } from '../timers/timer-service';
-import type { Destination, TransportUser } from '../transport/transport-layer';
-import { SipTransportLayer } from '../transport/sip-transport-layer';
+import type { Destination } from '../transport/transport-layer';
 import { TransactionLayer } from './transaction-layer';
 import type { ClientTransaction, ClientTransactionUser, InviteServerTransaction, ServerTransaction, TransactionUser } from './transaction-types';
 
@@ -25,23 +24,6 @@ interface Outcome {
   terminations: number;
   cancelStatuses: number[];
   cancelTerminations: number;
-}
-
-/** Wires the real SIP transport layer and a transaction layer onto a simulated host. */
-function stack(ctx: HostContext, host: string, user: TransactionUser): TransactionLayer {
-  let layer: TransactionLayer | undefined;
-  const up: TransportUser = {
-    onRequest: (request, context) => layer?.onRequest(request, context),
-    onResponse: (response, context) => layer?.onResponse(response, context),
-    onTransportError: (destination, reason) => layer?.onTransportError(destination, reason),
-  };
-  const transport = new SipTransportLayer({
-    transport: ctx.transport, user: up, logger: silentLogger,
-    listen: [{ protocol: 'udp', local: { host, port: 5060 }, advertised: { host, port: 5060 } }],
-  });
-  ctx.onPacket((packet) => transport.receive(packet));
-  layer = new TransactionLayer({ transport, timers: ctx.timers, random: ctx.random, user });
-  return layer;
 }
 
 /** The UAS TU: 'ok' rings then answers 200, 'busy' rejects 486, 'cancel' rings until CANCELled (480 after 40 s), others 200. */
@@ -174,14 +156,14 @@ function simulate(seed: number, link: Partial<LinkSpec>, flows: readonly Flow[])
     name: 'uas', addresses: ['10.0.0.2'], listen: [{ protocol: 'udp', port: 5060 }],
     build: (ctx) => {
       uasTu = new UasTu(ctx.timers);
-      uasLayer = stack(ctx, '10.0.0.2', uasTu);
+      uasLayer = attachTransactionStack(ctx, '10.0.0.2', uasTu);
     },
   });
   const uac = new UacApp();
   const uacHost = world.addHost({
     name: 'uac', addresses: ['10.0.0.1'], listen: [{ protocol: 'udp', port: 5060 }],
     build: (ctx) => {
-      uac.layer = stack(ctx, '10.0.0.1', uac);
+      uac.layer = attachTransactionStack(ctx, '10.0.0.1', uac);
     },
   });
   flows.forEach((flow, i) => world.after(i * 37, `start ${flow}`, () => uac.start(flow)));
