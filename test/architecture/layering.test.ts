@@ -20,7 +20,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 const engineFiles = sourceFiles(join(root, 'engine')).map((p) => relative(root, p).split(sep).join('/'));
-const harnessImport = /from\s+['"](\.\.?\/)+(\.\.\/)*(simulator|conformance|bench|scenarios|cli)\//;
+const harnessImport = /from\s+['"](\.\.?\/)+(\.\.\/)*(simulator|conformance|bench|scenarios|cli|runner)\//;
 const ambient = [
   /from\s+['"](node:)?(dgram|net|tls|fs|fs\/promises|http|https|child_process|worker_threads)['"]/,
   /\bsetTimeout\(/,
