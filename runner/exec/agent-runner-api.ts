@@ -85,6 +85,10 @@ export interface AgentRunnerOptions {
   readonly commandBus?: CommandBus;
   /** SIPp -cid_str pattern (default `%u-%p@%s`: call number, process id, local ip). */
   readonly callIdPattern?: string;
+  /** The number `[pid]` and `%p` print (default 1: a real pid would make runs differ). */
+  readonly pid?: number;
+  /** `log`/`warning`/`error` actions and the executor's own notes (unparseable packets, internal errors). */
+  readonly onLog?: (entry: { readonly atMs: number; readonly agent: string; readonly level: 'info' | 'warn' | 'error'; readonly callId: string; readonly text: string }) => void;
   /** Every unexpected message / failed check, as it happens (the error log, SIPp -trace_err). */
   readonly onError?: (entry: ErrorLogEntry) => void;
   /** Every message sent or received (SIPp -trace_msg), for reports and ladder diagrams. */

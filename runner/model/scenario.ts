@@ -162,7 +162,7 @@ export type CompareOp = 'equal' | 'not_equal' | 'greater_than' | 'less_than' | '
 /** SIPp actions (ecosystem.md §2.4) that the executor carries out; unsupported ones are refused at load. */
 export type Action =
   | {
-    readonly kind: 'ereg'; readonly location: SourceLocation; readonly regexp: string; readonly searchIn: SearchIn;
+    readonly kind: 'ereg'; readonly location: SourceLocation; /** JavaScript regexp source (the SIPp loader translates POSIX classes). */ readonly regexp: string; readonly searchIn: SearchIn;
     /** Header name for `searchIn: 'hdr'` (with or without the trailing colon); variable name for `'var'`. */
     readonly header?: string; readonly variable?: string;
     readonly caseIndep: boolean; readonly occurrence: number; readonly startLine: boolean;

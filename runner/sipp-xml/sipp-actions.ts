@@ -5,7 +5,7 @@
 import { ScenarioLoadError, type Action, type CompareOp, type SearchIn } from '../model/scenario';
 import { AttributeReader } from './attribute-reader';
 import { readDistribution } from './sipp-distribution';
-import { compilePosix } from './posix-regexp';
+import { compilePosix, posixToJsSource } from './posix-regexp';
 import type { XmlElement } from './xml-reader';
 
 /** SIPp actions that exist but are refused, with why. */
@@ -129,7 +129,7 @@ function readEreg(attrs: AttributeReader): Action {
   const checkItInverse = attrs.bool('check_it_inverse') ?? false;
   if (attrs.has('check_it') && attrs.has('check_it_inverse')) throw attrs.error('bad-value', 'check_it and check_it_inverse are mutually exclusive', 'check_it_inverse');
   return {
-    kind: 'ereg', location: attrs.location, regexp, searchIn, header, variable, caseIndep, occurrence,
+    kind: 'ereg', location: attrs.location, regexp: posixToJsSource(regexp), searchIn, header, variable, caseIndep, occurrence,
     startLine: attrs.bool('start_line') ?? false, checkIt, checkItInverse, assignTo: attrs.variableList('assign_to'),
   };
 }
