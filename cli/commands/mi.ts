@@ -1,0 +1,82 @@
+/**
+ * `b2bkit mi CMD [ARGS…] [--url URL]`: a JSON-RPC 2.0 client for the engine's management endpoint
+ * (like OpenSIPS's `opensips-cli -x mi`). ARGS are positional values or name=value pairs.
+ */
+import type { CliIo } from '../node-io';
+
+export const DEFAULT_MI_URL = 'http://127.0.0.1:8888/mi';
+
+const USAGE = [
+  'usage: b2bkit mi COMMAND [ARG...] [--url URL]',
+  '  COMMAND   b2b_logic:list, b2b_logic:terminate_call, b2b_entities:list (old names b2b_list, b2b_terminate_call, b2be_list)',
+  '  ARG       a positional value, or name=value (e.g. key=272.1)',
+  `  --url     the endpoint (default ${DEFAULT_MI_URL})`,
+  '',
+].join('\n');
+
+export type MiCall = { readonly url: string; readonly method: string; readonly params: readonly string[] | Readonly<Record<string, string>> };
+
+export function parseMiArgs(args: readonly string[]): MiCall | { readonly error: string } | 'help' {
+  let url = DEFAULT_MI_URL;
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-h' || arg === '--help') return 'help';
+    if (arg === '--url') {
+      const value = args[++i];
+      if (value === undefined) return { error: '--url needs a value' };
+      url = value;
+    } else if (arg.startsWith('--url=')) {
+      url = arg.slice('--url='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  const [method, ...values] = rest;
+  if (method === undefined) return { error: 'missing COMMAND' };
+  const named = values.length > 0 && values.every((v) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(v));
+  if (!named) return { url, method, params: values };
+  const params: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    params[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return { url, method, params };
+}
+
+export async function runMi(args: readonly string[], io: CliIo): Promise<number> {
+  const call = parseMiArgs(args);
+  if (call === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if ('error' in call) {
+    io.stderr(`b2bkit mi: ${call.error}\n${USAGE}`);
+    return 2;
+  }
+  let body: unknown;
+  try {
+    const response = await fetch(call.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: call.method, params: call.params }),
+    });
+    const text = await response.text();
+    body = text === '' ? undefined : JSON.parse(text);
+    if (!response.ok) {
+      io.stderr(`b2bkit mi: HTTP ${response.status} from ${call.url}${text === '' ? '' : `: ${text.trim()}`}\n`);
+      return 1;
+    }
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string } }).cause?.message;
+    io.stderr(`b2bkit mi: cannot reach ${call.url}: ${cause ?? (error as Error).message}\n`);
+    return 1;
+  }
+  const reply = body as { result?: unknown; error?: { code?: unknown; message?: unknown } } | undefined;
+  if (reply?.error !== undefined) {
+    io.stderr(`${JSON.stringify(reply.error, null, 2)}\n`);
+    return 1;
+  }
+  io.stdout(`${JSON.stringify(reply?.result ?? null, null, 2)}\n`);
+  return 0;
+}
