@@ -24,7 +24,11 @@ export function placeholderVia(random: Random): string {
 }
 
 export function requestFromParts(parts: InDialogRequestParts, random: Random, body?: BodyPart): SipRequest {
-  const headers: (readonly [string, string])[] = [['Via', placeholderVia(random)], ['Max-Forwards', '70'], ...parts.headers];
+  // A B2BUA relaying a request passes the received Max-Forwards − 1 (opensips-b2b.md §1.7): keep a caller-given one.
+  const given = parts.headers.some(([name]) => name.length === 12 && name.toLowerCase() === 'max-forwards');
+  const headers: (readonly [string, string])[] = given
+    ? [['Via', placeholderVia(random)], ...parts.headers]
+    : [['Via', placeholderVia(random)], ['Max-Forwards', '70'], ...parts.headers];
   if (body !== undefined) headers.push(['Content-Type', body.contentType]);
   return createRequest({ method: parts.method, uri: parts.uri, headers, body: body?.body });
 }

@@ -45,7 +45,7 @@ function calleeDelegate(world: World, log: Log, plan: CalleePlan, getTimers: () 
           onConfirmed: () => log.callee.push('ack'),
           onTerminated: (_s, reason) => log.callee.push(`ended ${reason}`),
           onReinvite: (_s, request, reply) => {
-            log.callee.push(`reinvite ${request.body.length > 0 ? 'sdp' : 'empty'}`);
+            log.callee.push(`reinvite ${request.body.length > 0 ? 'sdp' : 'empty'} mf=${request.maxForwards ?? 'none'}`);
             reply(200, { body: SDP_B });
           },
         };
@@ -163,7 +163,8 @@ t.test('re-INVITE from each side is relayed with its SDP and answered end to end
   s.log.bobSession!.reinvite({ body: SDP_B }, (r: RequestResult) => results.push(r.status));
   s.world.runSync({ until: () => results.length === 2 });
   t.same(results, [200, 200]);
-  t.ok(s.log.callee.includes('reinvite sdp'));
+  // §1.7: the relayed re-INVITE carries the caller's Max-Forwards (70) minus one, once.
+  t.ok(s.log.callee.includes('reinvite sdp mf=69'), s.log.callee.join(' | '));
   t.ok(s.log.caller.includes('reinvite sdp'));
   s.log.aliceSession!.bye();
   s.world.runSync();

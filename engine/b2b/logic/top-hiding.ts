@@ -296,9 +296,10 @@ class TopHiding implements SessionHandler {
   // ---- helpers ----
 
   private relay(request: ReceivedRequest, target: Leg, extra: ReadonlySet<string> | undefined): SentRequest | undefined {
-    const headers = this.services.headers.pick(request.request, extra);
-    // In-dialog Max-Forwards−1 (§1.7) needs the entities layer to take the owner's value instead of its own 70;
-    // until it does, sending ours would put two Max-Forwards lines on the wire. Max-Forwards 0 still gets 483.
+    // §1.7: the relayed request carries the received Max-Forwards − 1 (a received 0 was answered 483 before here).
+    const headers = request.request.method === 'ACK' || request.request.method === 'CANCEL'
+      ? this.services.headers.pick(request.request, extra)
+      : [...this.services.headers.pick(request.request, extra), ['Max-Forwards', String(nextMaxForwards(request.request))] as const];
     const body = bodyOf(request.request);
     this.relaying = request;
     let sent: SentRequest | undefined;
