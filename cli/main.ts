@@ -26,6 +26,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
 
   program
+    .command('mi')
+    .description('call a management command on a running engine (JSON-RPC 2.0, default http://127.0.0.1:8888/mi)')
+    .usage('COMMAND [ARG...] [--url URL]')
+    .allowUnknownOption(true)
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      const { runMi } = await import('./commands/mi');
+      exitCode = await runMi(args, nodeIo());
+    });
+
+  program
     .command('parse')
     .description('parse a SIP message from FILE (or stdin with - or no argument) and print it as JSON')
     .argument('[file]')
@@ -37,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   program
     .command('bench')
-    .description('run benchmarks (parse, timers, transactions, simulator; default all) and write reports/bench/<name>.{json,md}')
+    .description('run benchmarks (parse, timers, transactions, simulator, runner; default all) and write reports/bench/<name>.{json,md}')
     .usage('[NAME...] [--quick]')
     .allowUnknownOption(true)
     .argument('[args...]')
@@ -45,6 +57,18 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Loaded on demand, like parse: the benchmarks pull in most of the tree.
       const { runBench } = await import('./commands/bench');
       exitCode = await runBench(args, nodeIo());
+    });
+
+  program
+    .command('run')
+    .description('play a YAML or SIPp XML scenario on real sockets, or with --sim in the simulator (SIPp options; run -h)')
+    .usage('FILE [TARGET_HOST:PORT] [SIPp-style options]')
+    .allowUnknownOption(true)
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[]) => {
+      const { runRun, nodeRunIo } = await import('./commands/run');
+      exitCode = await runRun(args, nodeRunIo());
     });
 
   try {

@@ -23,13 +23,13 @@ function fakes(codes: Record<string, number | Error> = {}) {
   return { calls, benchmarks: BENCHMARKS.map((b) => ({ name: b.name, run: make(b.name) })) };
 }
 
-t.test('the benchmarks are parse, timers, transactions, simulator in that order', async (t) => {
-  t.same(BENCHMARKS.map((b) => b.name), ['parse', 'timers', 'transactions', 'simulator']);
+t.test('the benchmarks are parse, timers, transactions, simulator, runner, udp-cps in that order', async (t) => {
+  t.same(BENCHMARKS.map((b) => b.name), ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps']);
 });
 
 t.test('parseBenchArgs: no names means all in order; --quick anywhere; duplicates dropped; given order kept', async (t) => {
-  t.same(parseBenchArgs([]), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator'], quick: false });
-  t.same(parseBenchArgs(['--quick']), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator'], quick: true });
+  t.same(parseBenchArgs([]), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps'], quick: false });
+  t.same(parseBenchArgs(['--quick']), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps'], quick: true });
   t.same(parseBenchArgs(['simulator', '--quick', 'parse', 'simulator']), { ok: true, names: ['simulator', 'parse'], quick: true });
 });
 
@@ -53,10 +53,10 @@ t.test('no names runs every benchmark in order with a progress line each, exit 0
   const { calls, benchmarks } = fakes();
   const c = capture();
   t.equal(await runBench(['--quick'], c.io, benchmarks), 0);
-  t.same(calls, ['parse:quick', 'timers:quick', 'transactions:quick', 'simulator:quick']);
+  t.same(calls, ['parse:quick', 'timers:quick', 'transactions:quick', 'simulator:quick', 'runner:quick', 'udp-cps:quick']);
   const text = c.out.join('');
-  t.match(text, /\[1\/4\] parse \(quick\): running…\nparse figures\n\[1\/4\] parse: done in \d+\.\d s\n/);
-  t.match(text, /\[4\/4\] simulator: done in/);
+  t.match(text, /\[1\/6\] parse \(quick\): running…\nparse figures\n\[1\/6\] parse: done in \d+\.\d s\n/);
+  t.match(text, /\[4\/6\] simulator: done in/);
 });
 
 t.test('named benchmarks run in the order given, without --quick', async (t) => {

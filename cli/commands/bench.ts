@@ -42,6 +42,14 @@ export const BENCHMARKS: ReadonlyArray<{ readonly name: string; readonly run: Be
       return 0;
     },
   },
+  {
+    name: 'runner',
+    run: async (quick, out) => (await import('../../bench/runner/main')).main(quick ? ['--quick'] : [], out),
+  },
+  {
+    name: 'udp-cps',
+    run: async (quick, out) => (await import('../../bench/udp-cps/main')).main(quick ? ['--quick'] : [], out),
+  },
 ];
 
 const USAGE = `usage: b2bkit bench [NAME...] [--quick]   (NAME: ${BENCHMARKS.map((b) => b.name).join(', ')}; default: all)\n`;
