@@ -37,12 +37,12 @@ export interface EngineConfig {
 /** The scripts folder is resolved by the runtime against the package root when the origin is `default`. */
 export const DEFAULT_SCRIPT = 'scenarios/scripts/top-hiding.ts';
 
-/** What `b2bkit start` with no arguments runs: UDP and TCP on 127.0.0.1:5060, the shipped script, MI on 127.0.0.1:8888. */
+/** What `b2bkit start` with no arguments runs: UDP and TCP on 127.0.0.1:5060, the shipped script, MI on 127.0.0.1:8888, and calls addressed to the engine itself sent to 127.0.0.1:5080 (a local `sipp -sn uas -p 5080` is the callee out of the box). */
 export const defaultEngineConfig: EngineConfig = {
   listen: ['udp:127.0.0.1:5060', 'tcp:127.0.0.1:5060'],
   script: DEFAULT_SCRIPT,
   scriptOrigin: 'default',
-  upstream: undefined,
+  upstream: 'sip:127.0.0.1:5080',
   logLevel: 'info',
   mi: { host: '127.0.0.1', port: 8888 },
   shutdown: 'bye',
