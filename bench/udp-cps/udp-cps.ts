@@ -91,7 +91,10 @@ async function startEngineChild(port: number, upstreamPort: number): Promise<Eng
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const until = Date.now() + 60_000;
   while (!(await udpPortTaken(port))) {
-    if (child.exitCode !== null || Date.now() > until) throw new Error(`b2bkit start did not start:\n${log}`);
+    if (child.exitCode !== null || Date.now() > until) {
+      child.kill('SIGKILL');
+      throw new Error(`b2bkit start did not bind udp:127.0.0.1:${port}:\n${log}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { child, exited, log: () => log };

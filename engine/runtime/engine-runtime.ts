@@ -13,6 +13,7 @@ import type { Logger } from '../ports/logger';
 import { formatUri } from '../sip/uri';
 import { ScriptHost } from '../script/script-host';
 import { ClockTimerService } from '../timers/clock-timer-service';
+import type { TimerService } from '../timers/timer-service';
 import type { ListenPoint } from '../transport/listen-point';
 import { createConsoleLogger } from './console-logger';
 import { startMiHttpServer, type MiHttpServer } from './mi-http-server';
@@ -43,6 +44,8 @@ export interface RunningEngine {
   readonly stack: B2bStack;
   readonly script: LoadedScript;
   readonly logger: Logger;
+  /** The engine's one timer facility: `armedCount` returns to 0 once every call and transaction has ended. */
+  readonly timers: TimerService;
   /** Ends live calls (`bye`, the config's `shutdown` by default) or leaves them (`leave`), then closes everything. Safe to call twice. */
   stop(mode?: 'bye' | 'leave'): Promise<void>;
 }
@@ -109,7 +112,7 @@ export async function startEngine(config: EngineConfig, options: StartEngineOpti
     })();
     return stopping;
   };
-  return { sip: transport.listenPoints, mi, logic: stack.logic, entities: stack.entities, stack, script, logger, stop };
+  return { sip: transport.listenPoints, mi, logic: stack.logic, entities: stack.entities, stack, script, logger, timers, stop };
 }
 
 function scriptBase(config: EngineConfig, options: StartEngineOptions): string {

@@ -8,6 +8,9 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { SocketAddress, TransportErrorKind } from '../ports/transport';
 import { errorDetail, failureKind, normalizeAddress } from './socket-errors';
 
+/** Receive and send buffer size asked of the kernel for every SIP UDP socket. */
+export const UDP_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export type DatagramHandler = (data: Buffer, source: SocketAddress, local: SocketAddress) => void;
 export type SendErrorHandler = (kind: TransportErrorKind, detail: string) => void;
 
@@ -26,6 +29,15 @@ export class UdpSocket {
       socket.once('error', onBindError);
       socket.bind(port, host, () => {
         socket.off('error', onBindError);
+        // The kernel's default receive buffer (~208 KB) overflows during a few hundred ms of event-loop
+        // stall at a few hundred calls/s, and every lost datagram costs a retransmission or a call.
+        // The kernel caps the request at net.core.rmem_max; a refusal leaves the default in place.
+        try {
+          socket.setRecvBufferSize(UDP_BUFFER_BYTES);
+          socket.setSendBufferSize(UDP_BUFFER_BYTES);
+        } catch {
+          // keep the default size
+        }
         const bound = socket.address();
         const local: SocketAddress = { host, port: bound.port };
         // A bound socket's later errors belong to individual sends; they are reported there.
@@ -36,6 +48,11 @@ export class UdpSocket {
         resolve(new UdpSocket(socket, local));
       });
     });
+  }
+
+  /** The receive buffer the kernel granted (Linux reports twice the usable size). */
+  get recvBufferBytes(): number {
+    return this.socket.getRecvBufferSize();
   }
 
   send(data: Uint8Array, destination: SocketAddress, onError: SendErrorHandler): void {
