@@ -94,7 +94,7 @@ function exportLine(file: string): number {
 function ensureTypeScript(): void {
   if (require.extensions['.ts'] !== undefined) return;
   const project = join(__dirname, '..', '..', 'tsconfig.json');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // Loaded lazily: the CLI and tap already register a loader, so most hosts never pay for ts-node here.
   const tsNode = require('ts-node') as { register(options: { transpileOnly: boolean; project: string }): unknown };
   tsNode.register({ transpileOnly: true, project });
 }
