@@ -12,6 +12,7 @@
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { readFileSync } from 'node:fs';
 
 export interface MeasureOptions {
   readonly warmupMs: number;
@@ -130,4 +131,16 @@ export async function measure(op: () => unknown, options: MeasureOptions): Promi
     heapBytesPerOp: allocation.perOp,
     allocationSamplesUsed: allocation.used,
   };
+}
+
+/** utime + stime of a process in µs, from /proc/PID/stat (clock ticks of 10 ms); null when unreadable. */
+export function procCpuUs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
 }

@@ -5,6 +5,7 @@
  * ours (process.cpuUsage over the step) beside SIPp's (/proc/PID/stat utime+stime).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { procCpuUs } from '../measure';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,16 +40,6 @@ const RATES = [200, 500, 1000, 1500, 2000, 2500, 3000, 4000, 5000];
 const QUICK_RATES = [200, 500];
 const SCENARIO = join(__dirname, '..', '..', 'scenarios', 'flows', 'basic-call.yaml');
 
-/** utime + stime of a process in µs, from /proc/PID/stat (clock ticks of 10 ms). */
-function procCpuUs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return null;
-  }
-}
 
 /** basic-call.yaml with its 1 s talk pause set to 0: zero-length calls, as the task measures. */
 function zeroLengthScenario(dir: string): string {

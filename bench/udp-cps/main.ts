@@ -1,26 +1,9 @@
 /** CLI entry of the engine call-rate benchmark: `npx ts-node --transpile-only bench/udp-cps/main.ts [--quick]`. */
+import { rateBenchMain, runIfMain } from '../rate-bench-main';
 import { runUdpCpsBench, udpCpsRowLine } from './udp-cps';
 
-export async function main(argv: readonly string[], out: (text: string) => void): Promise<number> {
-  const unknown = argv.filter((a) => a !== '--quick');
-  if (unknown.length > 0) {
-    process.stderr.write(`usage: bench/udp-cps/main.ts [--quick]   (unknown: ${unknown.join(' ')})\n`);
-    return 2;
-  }
-  const result = await runUdpCpsBench({ quick: argv.includes('--quick'), onRow: (row) => out(udpCpsRowLine(row)) });
-  out(`maximum rate with 0 failed calls: ${result.maxCps} cps\n`);
-  if (result.written) out(`wrote ${result.written.jsonPath} and ${result.written.mdPath}\n`);
-  return 0;
+export function main(argv: readonly string[], out: (text: string) => void): Promise<number> {
+  return rateBenchMain({ name: 'udp-cps', run: (quick, onRow) => runUdpCpsBench({ quick, onRow }), rowLine: udpCpsRowLine }, argv, out);
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2), (text) => process.stdout.write(text)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`udp-cps bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(module, 'udp-cps', main);

@@ -7,7 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { procCpuUs } from '../measure';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -52,17 +53,6 @@ const QUICK_RATES = [200, 400];
 const ROOT = join(__dirname, '..', '..');
 const ENGINE_ARGS = ['--set', 'mi=false', '--set', 'log_level=warn'];
 
-/** utime + stime of a process in µs, from /proc/PID/stat (clock ticks of 10 ms). */
-export function procCpuUs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return null;
-  }
-}
 
 interface EngineChild {
   readonly child: ChildProcess;

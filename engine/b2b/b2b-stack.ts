@@ -13,13 +13,13 @@ import type { Uri } from '../sip/types';
 import type { TimerService } from '../timers/timer-service';
 import { TransactionLayer } from '../transaction/transaction-layer';
 import type { TransactionConfig } from '../transaction/transaction-config';
-import type { ServerTransaction, TransactionUser } from '../transaction/transaction-types';
+import type { ServerTransaction } from '../transaction/transaction-types';
 import { defaultPort, type ListenPoint } from '../transport/listen-point';
 import { SipTransportLayer } from '../transport/sip-transport-layer';
 import type { ReceiveContext, TransportUser } from '../transport/transport-layer';
 import { buildResponse } from '../dialog/responses';
 import type { NextHopResolver } from '../dialog/next-hop';
-import { B2bEntities } from './entities/b2b-entities';
+import { B2bEntities, lateBoundUser } from './entities/b2b-entities';
 import type { EntitiesConfig, EntitiesDelegate, EntityScriptHooks } from './entities/entity-types';
 import { B2bLogic, TOP_HIDING } from './logic/b2b-logic';
 import type { LogicConfig, LogicEvents } from './logic/logic-types';
@@ -77,7 +77,7 @@ export function createB2bStack(options: B2bStackOptions): B2bStack {
     onTransportError: (destination, reason) => transactions?.onTransportError(destination, reason),
   };
   const transportLayer = new SipTransportLayer({ transport: options.transport, listen, user: upward, logger });
-  const tu = lateTransactionUser(() => entities);
+  const tu = lateBoundUser(() => entities);
   transactions = new TransactionLayer({
     transport: transportLayer, timers: options.timers, random: options.random.fork('transactions'), logger,
     config: { ...options.transactionConfig, ...(options.t1Ms === undefined ? {} : { t1Ms: options.t1Ms }), ...(options.t2Ms === undefined ? {} : { t2Ms: options.t2Ms }) },
@@ -159,20 +159,4 @@ export function isLocalUri(listen: readonly ListenPoint[], uri: Uri): boolean {
 
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::';
-}
-
-/** A transaction user forwarding to the entities layer once it exists. */
-function lateTransactionUser(get: () => TransactionUser | undefined): TransactionUser {
-  return {
-    onRequest: (tx, request) => get()?.onRequest(tx, request),
-    onStrayAck: (ack, context) => get()?.onStrayAck(ack, context),
-    onStrayResponse: (response, context) => get()?.onStrayResponse(response, context),
-    onCancel: (tx, cancel) => {
-      const user = get();
-      if (user?.onCancel !== undefined) user.onCancel(tx, cancel);
-    },
-    onServerTimeout: (tx) => get()?.onServerTimeout?.(tx),
-    onServerTransportError: (tx, reason) => get()?.onServerTransportError?.(tx, reason),
-    onServerTransactionTerminated: (tx, cause) => get()?.onServerTransactionTerminated?.(tx, cause),
-  };
 }

@@ -210,5 +210,8 @@ export function lateBoundUser(get: () => TransactionUser | undefined): Transacti
       if (user?.onCancel !== undefined) user.onCancel(tx, cancel);
       else tx.respond(buildResponse(tx.request, 487, { toTag: tx.lastResponse?.toTag }));
     },
+    onServerTimeout: (tx) => get()?.onServerTimeout?.(tx),
+    onServerTransportError: (tx, reason) => get()?.onServerTransportError?.(tx, reason),
+    onServerTransactionTerminated: (tx, cause) => get()?.onServerTransactionTerminated?.(tx, cause),
   };
 }
