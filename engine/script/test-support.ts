@@ -9,7 +9,10 @@ import type { IstState, NistState, ServerTransaction } from '../transaction/tran
 import type { ReceiveContext } from '../transport/transport-layer';
 import type { ListenPoint } from '../transport/listen-point';
 import type { EntitiesApi, Entity } from '../b2b/entities/entity-types';
-import type { InitRequestSpec, InitResult, LogicApi, SessionSnapshot } from '../b2b/logic/logic-types';
+import type {
+  BridgeRequestSpec, InitRequestSpec, InitResult, LogicApi, LogicOutcome, MiBridgeSpec, SessionSnapshot, TriggerSpec,
+} from '../b2b/logic/logic-types';
+import type { BridgeFlags, ClientDeclaration, EntityRef, LogicRoutes, SessionCallbacks, SessionStats } from '../b2b/logic/scripted-types';
 import type { ScriptEnv } from './script-env';
 
 export const RECEIVED: ReceiveContext = { protocol: 'udp', local: { host: '127.0.0.1', port: 5060 }, source: { host: '127.0.0.1', port: 40000 } };
@@ -94,6 +97,29 @@ export class FakeLogic implements LogicApi {
   terminateAll(): void {}
   get counts(): { readonly sessions: number } { return { sessions: this.sessions.length }; }
   ctx(key: string): Map<string, string> | undefined { return this.ctxs.get(key); }
+
+  /** Every call of the verbs below, in order, for tests of the script and MI layers. */
+  readonly calls: Array<{ readonly verb: string; readonly args: readonly unknown[] }> = [];
+  nextOutcome: LogicOutcome | undefined;
+  globalRoutes: LogicRoutes | undefined;
+  setGlobalRoutes(routes: LogicRoutes | undefined): void { this.globalRoutes = routes; }
+  bridgeRequest(_tx: ServerTransaction, spec: BridgeRequestSpec): InitResult {
+    this.calls.push({ verb: 'bridgeRequest', args: [spec] });
+    return this.nextResult ?? { ok: true, key: spec.key };
+  }
+  triggerScenario(spec: TriggerSpec): LogicOutcome { return this.outcome('triggerScenario', [spec]); }
+  miBridge(spec: MiBridgeSpec): LogicOutcome { return this.outcome('miBridge', [spec]); }
+  apiBridge(key: string, target: ClientDeclaration, entityNo: 0 | 1, flags?: BridgeFlags): LogicOutcome { return this.outcome('apiBridge', [key, target, entityNo, flags]); }
+  bridgeTwoCalls(key1: string, key2: string): LogicOutcome { return this.outcome('bridgeTwoCalls', [key1, key2]); }
+  peer(dialog: string): string | undefined { this.calls.push({ verb: 'peer', args: [dialog] }); return undefined; }
+  registerCallbacks(key: string, callbacks: SessionCallbacks): boolean { this.calls.push({ verb: 'registerCallbacks', args: [key, callbacks] }); return this.ctxs.has(key); }
+  stats(key: string): SessionStats | undefined { this.calls.push({ verb: 'stats', args: [key] }); return undefined; }
+  entityInfo(key: string, index: 0 | 1): EntityRef | undefined { this.calls.push({ verb: 'entityInfo', args: [key, index] }); return undefined; }
+
+  private outcome(verb: string, args: readonly unknown[]): LogicOutcome {
+    this.calls.push({ verb, args });
+    return this.nextOutcome ?? { ok: true, key: '7.1' };
+  }
 }
 
 function entitySnap(index: number, key: string, type: 'server' | 'client', id: string) {

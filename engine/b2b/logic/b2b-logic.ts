@@ -17,12 +17,17 @@ import type {
 } from '../entities/entity-types';
 import { HeaderFilter } from './leg-headers';
 import type { LogicServices } from './logic-services';
-import type { InitRequestSpec, InitResult, LogicApi, LogicConfig, LogicEvents, SessionSnapshot } from './logic-types';
+import type {
+  BridgeRequestSpec, InitRequestSpec, InitResult, LogicApi, LogicConfig, LogicEvents, LogicOutcome, MiBridgeSpec, SessionSnapshot, TriggerSpec,
+} from './logic-types';
+import type { BridgeFlags, ClientDeclaration, EntityRef, LogicRoutes, SessionCallbacks, SessionStats } from './scripted-types';
+import { SessionStarters } from './session-starters';
 import { DELETE_GRACE_MS, liveLegs, type Leg, type Session, type SessionHandler, type SessionState } from './session';
 import { sessionSnapshot } from './session-snapshot';
 import { SessionTable } from './session-table';
 import { ExpirySweep } from './expiry-sweep';
 import { startTopHiding } from './top-hiding';
+import { procedures } from './procedures';
 
 export interface B2bLogicOptions {
   readonly entities: EntitiesApi;
@@ -52,6 +57,9 @@ export class B2bLogic implements LogicApi, EntityOwner {
   private readonly sweep: ExpirySweep;
   /** The session an entity being created belongs to, for callbacks it fires before its constructor returns. */
   private adoption: { readonly session: Session; readonly id: string } | undefined;
+  /** `script_req_route` / `script_reply_route`: the routes of script-driven sessions started without their own. */
+  protected globalRoutes: LogicRoutes | undefined;
+  private readonly starters: SessionStarters;
 
   constructor(private readonly options: B2bLogicOptions) {
     const config = options.config;
@@ -76,6 +84,13 @@ export class B2bLogic implements LogicApi, EntityOwner {
       endAllLegs: (session, except) => logic.endAllLegs(session, except),
       finish: (session, cause) => logic.finish(session, cause),
     };
+    // L1 replaces this with the real LogicInternals (newScriptedSession, scripted, moveLeg).
+    this.starters = new SessionStarters({
+      services: this.services, procedures, find: (key) => this.find(key),
+      newScriptedSession: () => { throw new Error('not built yet'); },
+      scripted: () => undefined,
+      moveLeg: () => { throw new Error('not built yet'); },
+    });
   }
 
   get counts(): { readonly sessions: number } {
@@ -132,6 +147,25 @@ export class B2bLogic implements LogicApi, EntityOwner {
   ctx(key: string): Map<string, string> | undefined {
     return this.find(key)?.ctx;
   }
+
+  // ---- script-driven sessions (scripted-session.ts) and what starts them from outside (session-starters.ts) ----
+
+  setGlobalRoutes(routes: LogicRoutes | undefined): void {
+    this.globalRoutes = routes;
+  }
+
+  bridgeRequest(tx: ServerTransaction, spec: BridgeRequestSpec, received: ReceiveContext): InitResult {
+    return this.starters.bridgeRequest(tx, spec, received);
+  }
+
+  triggerScenario(spec: TriggerSpec): LogicOutcome { return this.starters.triggerScenario(spec); }
+  miBridge(spec: MiBridgeSpec): LogicOutcome { return this.starters.miBridge(spec); }
+  apiBridge(key: string, target: ClientDeclaration, entityNo: 0 | 1, flags?: BridgeFlags): LogicOutcome { return this.starters.apiBridge(key, target, entityNo, flags); }
+  bridgeTwoCalls(key1: string, key2: string): LogicOutcome { return this.starters.bridgeTwoCalls(key1, key2); }
+  peer(dialog: string): string | undefined { return this.starters.peer(dialog); }
+  registerCallbacks(key: string, callbacks: SessionCallbacks): boolean { return this.starters.registerCallbacks(key, callbacks); }
+  stats(key: string): SessionStats | undefined { return this.starters.stats(key); }
+  entityInfo(key: string, index: 0 | 1): EntityRef | undefined { return this.starters.entityInfo(key, index); }
 
   /** A session by key, or by `callid;from-tag;to-tag` of one of its legs (§1.3). */
   find(key: string): Session | undefined {

@@ -6,6 +6,7 @@ import type { SipRequest } from '../../sip/message';
 import type { Uri } from '../../sip/types';
 import type { ServerTransaction } from '../../transaction/transaction-types';
 import type { Destination, ReceiveContext } from '../../transport/transport-layer';
+import type { BridgeFlags, ClientDeclaration, EntityRef, LogicRoutes, ServerDeclaration, SessionCallbacks, SessionStats } from './scripted-types';
 
 /** b2b_logic module parameters (§2.2) this layer uses; `engine/config` fills them from YAML. */
 export interface LogicConfig {
@@ -60,7 +61,56 @@ export interface InitRequestSpec {
   readonly from?: string;
   /** The request after the script's header changes (lumps applied): what the client leg is built from. */
   readonly request: SipRequest;
+  /** Other scenarios: `b2b_server_new` (default id "caller") and `b2b_client_new` declarations (one client). */
+  readonly server?: ServerDeclaration;
+  readonly clients?: readonly ClientDeclaration[];
+  /** Per-session b2b_logic routes (3rd/4th argument of b2b_init_request); else the global ones. */
+  readonly routes?: LogicRoutes;
+  /** Programmatic API callbacks (§2.6); API sessions have no routes. */
+  readonly callbacks?: SessionCallbacks;
 }
+
+/** `b2b_bridge_request(key, entity_no, adv_contact, flags)` (§2.1): join this initial INVITE to a session. */
+export interface BridgeRequestSpec {
+  /** Session key or `callid;from-tag;to-tag`. */
+  readonly key: string;
+  /** Which party of that session is kept (0/1). */
+  readonly entityNo: 0 | 1;
+  readonly contact?: string;
+  /** `late_bye`: the other party is ended at the new caller's ACK (plus `old_entity_term_delay`). */
+  readonly lateBye?: boolean;
+  /** ctx values set in the main route, merged into the session. */
+  readonly ctx?: ReadonlyMap<string, string>;
+  readonly request: SipRequest;
+}
+
+/** MI `b2b_logic:trigger_scenario` / script `b2b_trigger_scenario` (§2.1, §2.4): 3PCC with two new clients. */
+export interface TriggerSpec {
+  readonly scenario: string;
+  readonly first: ClientDeclaration;
+  readonly second: ClientDeclaration;
+  readonly ctx?: ReadonlyMap<string, string>;
+  readonly routes?: LogicRoutes;
+  readonly callbacks?: SessionCallbacks;
+  /** NOTIFY (100 Trying, then the final status) to this leg: the sender of the current request, or party N of session K. */
+  readonly notify?: { readonly entityKey: string; readonly referCseq?: number } | { readonly sessionKey: string; readonly party: 0 | 1 };
+}
+
+/** MI `b2b_logic:bridge dialog_id new_uri [flag] [prov_media_uri]` (§2.4). */
+export interface MiBridgeSpec {
+  readonly dialogId: string;
+  readonly newUri: string;
+  /** 0 keeps entity 0 and BYEs entity 1, 1 the opposite; undefined with a leg id: that leg is BYE'd, its peer kept. */
+  readonly flag?: number;
+  readonly provMediaUri?: string;
+}
+
+/** An outcome with OpenSIPS's MI error code and text. */
+export type LogicOutcome =
+  | { readonly ok: true; readonly key: string }
+  | { readonly ok: false; readonly code: number; readonly message: string };
+
+export type { BridgeFlags };
 
 export type InitResult =
   | { readonly ok: true; readonly key: string }
@@ -114,4 +164,24 @@ export interface LogicApi {
   readonly counts: { readonly sessions: number };
   /** Context store of a session (`$b2b_logic.ctx`). */
   ctx(key: string): Map<string, string> | undefined;
+  /** The global b2b_logic routes (`script_req_route` / `script_reply_route`), set once the script is loaded. */
+  setGlobalRoutes(routes: LogicRoutes | undefined): void;
+  /** `b2b_bridge_request` for the current initial INVITE (pickup / parking). */
+  bridgeRequest(tx: ServerTransaction, spec: BridgeRequestSpec, received: ReceiveContext): InitResult;
+  /** 3PCC: MI `trigger_scenario`, script `triggerScenario`, API init with two clients. Needs `server_address`. */
+  triggerScenario(spec: TriggerSpec): LogicOutcome;
+  /** MI `b2b_logic:bridge`, four variants. */
+  miBridge(spec: MiBridgeSpec): LogicOutcome;
+  /** API `bridge(key, new_uri, …, entity_no)`: the kept party's peer is BYE'd, the kept party bridged to `target`. */
+  apiBridge(key: string, target: ClientDeclaration, entityNo: 0 | 1, flags?: BridgeFlags): LogicOutcome;
+  /** API `bridge_2calls(key1, key2)`. */
+  bridgeTwoCalls(key1: string, key2: string): LogicOutcome;
+  /** `$b2b_logic.peer(dialog)`: `callid;from-tag;to-tag` of the leg bridged with the given one. */
+  peer(dialog: string): string | undefined;
+  /** API `register_cb`: replaces the callbacks of a session; false when not found. */
+  registerCallbacks(key: string, callbacks: SessionCallbacks): boolean;
+  /** API `get_stats`. */
+  stats(key: string): SessionStats | undefined;
+  /** API `get_entity_info`: entity [index] of the pair. */
+  entityInfo(key: string, index: 0 | 1): EntityRef | undefined;
 }

@@ -6,6 +6,8 @@ import type { Entity, EntityEndReason, EntityReply, ReceivedRequest, SentRequest
 import type { SipRequest } from '../../sip/message';
 import type { BodyPart } from '../../dialog/request-factory';
 import type { InitFlags } from './logic-types';
+import type { HeaderPairs } from './leg-headers';
+import type { LogicRoutes, SessionCallbacks } from './scripted-types';
 
 /** §1.4 session states; `cancel` means marked for deletion. */
 export type SessionState = 'init-bridging' | 'bridging-hold' | 'bridging-init-sdp' | 'bridging' | 'bridged' | 'cancel';
@@ -61,6 +63,8 @@ export interface Leg {
   inSdp: BodyPart | undefined;
   outSdp: BodyPart | undefined;
   readonly stats: LegStats;
+  /** `b2b_server_new` / `b2b_client_new` extra headers: added to every request we send on this leg. */
+  extraHeaders?: HeaderPairs;
 }
 
 export interface Session {
@@ -85,8 +89,12 @@ export interface Session {
   readonly pending: Set<ReceivedRequest>;
   /** Removed from the table: every later callback for its entities is ignored. */
   destroyed: boolean;
-  /** What drives the session's messages (top hiding, or a script-driven scenario later). */
+  /** What drives the session's messages (top hiding, or a script-driven scenario). */
   handler: SessionHandler | undefined;
+  /** Script-driven sessions: the per-session b2b_logic routes (undefined: the global ones, or none). */
+  routes?: LogicRoutes;
+  /** Programmatic API callbacks (§2.6). */
+  callbacks?: SessionCallbacks;
 }
 
 /** A scenario's view of the entity callbacks, once the logic has matched the entity to its session. */
