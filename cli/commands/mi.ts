@@ -8,13 +8,32 @@ export const DEFAULT_MI_URL = 'http://127.0.0.1:8888/mi';
 
 const USAGE = [
   'usage: b2bkit mi COMMAND [ARG...] [--url URL]',
-  '  COMMAND   b2b_logic:list, b2b_logic:terminate_call, b2b_entities:list (old names b2b_list, b2b_terminate_call, b2be_list)',
-  '  ARG       a positional value, or name=value (e.g. key=272.1)',
+  '  COMMAND   b2b_logic:list (b2b_list)',
+  '            b2b_logic:terminate_call KEY (b2b_terminate_call)',
+  '            b2b_logic:trigger_scenario SCENARIO ID,URI[,DNAME] ID,URI[,DNAME] [CONTEXT] (b2b_trigger_scenario)',
+  '            b2b_logic:bridge DIALOG_ID NEW_URI [FLAG] [PROV_MEDIA_URI] (b2b_bridge)',
+  '            b2b_entities:list (b2be_list)',
+  '  ARG       a positional value, or name=value (e.g. key=272.1); a name given twice, or a value',
+  '            that is a JSON array, sends an array: context=operator_uri=sip:op@h context=k=v,',
+  '            or \'["operator_uri=sip:op@h","k=v"]\'',
   `  --url     the endpoint (default ${DEFAULT_MI_URL})`,
   '',
 ].join('\n');
 
-export type MiCall = { readonly url: string; readonly method: string; readonly params: readonly string[] | Readonly<Record<string, string>> };
+type MiArg = string | readonly string[];
+export type MiCall = { readonly url: string; readonly method: string; readonly params: readonly MiArg[] | Readonly<Record<string, MiArg>> };
+
+/** A value written as a JSON array of strings is sent as that array (the MI `context` param is one). */
+function argValue(text: string): MiArg {
+  if (!text.startsWith('[')) return text;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (Array.isArray(parsed) && parsed.every((v) => typeof v === 'string')) return parsed as string[];
+  } catch {
+    // not JSON: sent as typed
+  }
+  return text;
+}
 
 export function parseMiArgs(args: readonly string[]): MiCall | { readonly error: string } | 'help' {
   let url = DEFAULT_MI_URL;
@@ -35,11 +54,15 @@ export function parseMiArgs(args: readonly string[]): MiCall | { readonly error:
   const [method, ...values] = rest;
   if (method === undefined) return { error: 'missing COMMAND' };
   const named = values.length > 0 && values.every((v) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(v));
-  if (!named) return { url, method, params: values };
-  const params: Record<string, string> = {};
+  if (!named) return { url, method, params: values.map(argValue) };
+  const params: Record<string, MiArg> = {};
   for (const v of values) {
     const eq = v.indexOf('=');
-    params[v.slice(0, eq)] = v.slice(eq + 1);
+    const name = v.slice(0, eq);
+    const value = argValue(v.slice(eq + 1));
+    const before = params[name];
+    // A repeated name collects an array (`context=a=1 context=b=2`).
+    params[name] = before === undefined ? value : [...(typeof before === 'string' ? [before] : before), ...(typeof value === 'string' ? [value] : value)];
   }
   return { url, method, params };
 }

@@ -23,6 +23,10 @@ import { B2bEntities, lateBoundUser } from './entities/b2b-entities';
 import type { EntitiesConfig, EntitiesDelegate, EntityScriptHooks } from './entities/entity-types';
 import { B2bLogic, TOP_HIDING } from './logic/b2b-logic';
 import type { LogicConfig, LogicEvents } from './logic/logic-types';
+import type { LogicRoutes } from './logic/scripted-types';
+import { B2bApi } from './logic/b2b-api';
+
+export { B2bApi, type ApiBridgeMsgOptions, type ApiCallOptions, type ApiThirdPartyOptions } from './logic/b2b-api';
 
 export interface B2bStackOptions {
   readonly transport: Transport;
@@ -37,6 +41,8 @@ export interface B2bStackOptions {
   readonly delegate?: (stack: B2bStack) => EntitiesDelegate;
   readonly hooks?: EntityScriptHooks;
   readonly events?: LogicEvents;
+  /** The script's global b2b_logic routes (`b2bRequest` / `b2bReply` exports; OpenSIPS `script_req_route` / `script_reply_route`). */
+  readonly globalRoutes?: LogicRoutes;
   readonly transactionConfig?: Partial<TransactionConfig>;
   readonly t1Ms?: number;
   readonly t2Ms?: number;
@@ -48,6 +54,8 @@ export interface B2bStack {
   readonly transactions: TransactionLayer;
   readonly entities: B2bEntities;
   readonly logic: B2bLogic;
+  /** The programmatic API for other TypeScript modules (OpenSIPS's b2b_logic C API, opensips-b2b.md §2.6). */
+  readonly api: B2bApi;
   /** Hand every packet the socket owner receives to this. */
   receive(packet: InboundPacket): void;
   /** What is live: tests assert it all returns to zero. */
@@ -98,8 +106,9 @@ export function createB2bStack(options: B2bStackOptions): B2bStack {
     config: options.logicConfig, contactFor: (received, user) => contactFor(listen, received, user),
     ...(options.events === undefined ? {} : { events: options.events }),
   });
+  if (options.globalRoutes !== undefined) logic.setGlobalRoutes(options.globalRoutes);
   const built: B2bStack = {
-    transportLayer, transactions, entities, logic,
+    transportLayer, transactions, entities, logic, api: new B2bApi(logic),
     receive: (packet) => transportLayer.receive(packet),
     counts: () => ({ sessions: logic.counts.sessions, servers: entities!.counts.servers, clients: entities!.counts.clients, transactions: transactions!.liveCount }),
   };

@@ -8,7 +8,7 @@ import type { EntitiesConfig } from '../b2b/entities/entity-types';
 import type { LogicConfig } from '../b2b/logic/logic-types';
 import type { ConfigOrigin, EngineConfig, MiListen } from './engine-config';
 import {
-  credentials, defaultOnly, flag, headerNames, headerRegexp, hostPort, integer, listenList, oneOf, sipUri, text, token,
+  credentials, defaultOnly, flag, headerNames, headerRegexp, hostPort, integer, listenList, oneOf, paramValue, sipUri, stringMap, text, token,
   type ValueParser,
 } from './value-parsers';
 
@@ -47,7 +47,14 @@ export const TOP_LEVEL: Readonly<Record<string, ParamEntry>> = {
   upstream: param(sipUri, (d, v) => { d.upstream = v; }),
   log_level: param(oneOf(LOG_LEVELS), (d, v) => { d.logLevel = v; }),
   shutdown: param(oneOf(['bye', 'leave'] as const), (d, v) => { d.shutdown = v; }),
+  // Strings the script reads with b2b.param(name); a file's map replaces the defaults' (empty) one.
+  script_params: param(stringMap, (d, v) => { d.scriptParams = v; }),
 };
+
+/** `--set script_params.<name>=<value>`: one script parameter, added to (or replacing one of) the file's. */
+function scriptParam(name: string): ParamEntry {
+  return param(paramValue, (d, v) => { d.scriptParams = new Map([...d.scriptParams, [name, v]]); });
+}
 
 /** `mi: false`, or `mi: { listen: host:port }`. */
 export const MI_SECTION: Readonly<Record<string, ParamEntry>> = {
@@ -65,8 +72,8 @@ export const B2B_LOGIC: Readonly<Record<string, ParamEntry>> = {
   server_address: param(sipUri, (d, v) => { d.logic.serverAddress = v; }),
   init_callid_hdr: param(token('a header name', true), (d, v) => { d.logic.initCallidHdr = v; }),
   b2bl_from_spec_param: param(token('a ctx key the script sets before b2b.initRequest', true), (d, v) => { d.fromSpecParam = v; }),
-  script_req_route: unsupported(null, 'a global b2b_logic request route'),
-  script_reply_route: unsupported(null, 'a global b2b_logic reply route'),
+  script_req_route: unsupported(null, 'a named global b2b_logic request route (export b2bRequest from the script instead)'),
+  script_reply_route: unsupported(null, 'a named global b2b_logic reply route (export b2bReply from the script instead)'),
   update_period: unsupported(100, 'write-back storage (update_period)'),
   db_url: unsupported(null, 'session storage (db_url)'),
   db_mode: unsupported(0, 'session storage (db_mode 1 or 2)'),
@@ -74,8 +81,8 @@ export const B2B_LOGIC: Readonly<Record<string, ParamEntry>> = {
   cachedb_url: unsupported(null, 'cachedb storage (cachedb_url)'),
   cachedb_key_prefix: unsupported('b2bl$', 'cachedb storage (cachedb_key_prefix)'),
   custom_contact_header_params: unsupported('', 'custom_contact_header_params'),
-  b2bl_early_update: unsupported(0, 'b2b_bridge_request on early calls (b2bl_early_update)'),
-  old_entity_term_delay: unsupported(0, 'late_bye bridging (old_entity_term_delay)'),
+  b2bl_early_update: param(flag, (d, v) => { d.logic.earlyUpdate = v; }),
+  old_entity_term_delay: param(integer(0, MAX, 'seconds after the ACK'), (d, v) => { d.logic.oldEntityTermDelayS = v; }),
 };
 
 export const B2B_ENTITIES: Readonly<Record<string, ParamEntry>> = {
@@ -110,6 +117,7 @@ export function findParam(key: string): ParamEntry | undefined {
   if (dot < 0) return Object.prototype.hasOwnProperty.call(TOP_LEVEL, key) ? TOP_LEVEL[key] : undefined;
   const section = key.slice(0, dot);
   const name = key.slice(dot + 1);
+  if (section === 'script_params') return name === '' ? undefined : scriptParam(name);
   const table = Object.prototype.hasOwnProperty.call(SECTIONS, section) ? SECTIONS[section] : undefined;
   return table !== undefined && Object.prototype.hasOwnProperty.call(table, name) ? table[name] : undefined;
 }

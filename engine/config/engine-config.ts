@@ -32,6 +32,8 @@ export interface EngineConfig {
   readonly entities: EntitiesConfig;
   /** `b2bl_from_spec_param`: the ctx key whose value (a full From header value) replaces the caller's From. */
   readonly fromSpecParam: string | undefined;
+  /** `script_params`: strings the script reads with `b2b.param(name)` (announcement URIs, flags …). */
+  readonly scriptParams: ReadonlyMap<string, string>;
 }
 
 /** The scripts folder is resolved by the runtime against the package root when the origin is `default`. */
@@ -49,4 +51,5 @@ export const defaultEngineConfig: EngineConfig = {
   logic: defaultLogicConfig,
   entities: defaultEntitiesConfig,
   fromSpecParam: undefined,
+  scriptParams: new Map(),
 };

@@ -192,3 +192,47 @@ t.test('bad overrides name the --set argument and the allowed range', async (t) 
   t.match(result.error.message, /--set b2b_logic\.hash_size=30: b2b_logic\.hash_size: must be an integer 1\.\.20/);
   t.equal(result.error.code, 'bad-config');
 });
+
+t.test('script_params: a map of strings from the file, one name per --set script_params.<name>', async (t) => {
+  const result = parseConfig({
+    file: { name: 'b2b.yaml', text: 'script_params:\n  announce_uri: sip:ann@192.0.2.6\n  credit_s: 30\n  bridge_flags: notify,rollback-failed\n  strict: true\n' },
+    overrides: ['script_params.credit_s=0', 'script_params.retry_uri=sip:retry@192.0.2.7', 'script_params.empty='],
+  });
+  t.ok(result.ok, result.ok ? '' : result.error.message);
+  if (!result.ok) return;
+  t.same([...result.config.scriptParams], [
+    ['announce_uri', 'sip:ann@192.0.2.6'], ['credit_s', '0'], ['bridge_flags', 'notify,rollback-failed'], ['strict', 'true'],
+    ['retry_uri', 'sip:retry@192.0.2.7'], ['empty', ''],
+  ], 'numbers and booleans as their text; --set adds or replaces one name');
+  t.same([...defaultEngineConfig.scriptParams], [], 'none by default');
+  const onlySet = parseConfig({ overrides: ['script_params.park_uri=sip:park@192.0.2.8'] });
+  t.ok(onlySet.ok && onlySet.config.scriptParams.get('park_uri') === 'sip:park@192.0.2.8', 'no file needed');
+  const bad = issues('script_params:\n  nested:\n    a: 1\n', ['script_params.=x', 'script_params=x']);
+  t.same(bad.map((i) => [i.code, i.where, i.key]), [
+    ['bad-value', 'b2b.yaml:2', 'script_params'],
+    ['unknown-key', '--set script_params.=x', 'script_params.'],
+    ['bad-value', '--set script_params=x', 'script_params'],
+  ]);
+  t.match(bad[0]!.message, /nested must be a string/);
+  t.match(bad[2]!.message, /must be a map of names to strings/);
+});
+
+t.test('old_entity_term_delay and b2bl_early_update reach LogicConfig; script routes stay exports', async (t) => {
+  const defaults = parseConfig();
+  t.ok(defaults.ok && defaults.config.logic.oldEntityTermDelayS === 0 && defaults.config.logic.earlyUpdate === false, 'defaults 0 / off');
+  const result = parseConfig({ file: { name: 'b2b.yaml', text: 'b2b_logic:\n  old_entity_term_delay: 5\n  b2bl_early_update: 1\n' } });
+  t.ok(result.ok);
+  if (!result.ok) return;
+  t.equal(result.config.logic.oldEntityTermDelayS, 5);
+  t.equal(result.config.logic.earlyUpdate, true);
+  const set = parseConfig({ overrides: ['b2b_logic.old_entity_term_delay=2', 'b2b_logic.b2bl_early_update=0'] });
+  t.ok(set.ok && set.config.logic.oldEntityTermDelayS === 2 && !set.config.logic.earlyUpdate);
+  const bad = issues('b2b_logic:\n  old_entity_term_delay: -1\n  b2bl_early_update: 2\n  script_req_route: b2b_logic_request\n  script_reply_route: b2b_logic_reply\n');
+  t.same(bad.map((i) => [i.code, i.key]), [
+    ['bad-value', 'b2b_logic.old_entity_term_delay'], ['bad-value', 'b2b_logic.b2bl_early_update'],
+    ['not-supported', 'b2b_logic.script_req_route'], ['not-supported', 'b2b_logic.script_reply_route'],
+  ]);
+  t.match(bad[0]!.message, /integer >= 0 \(seconds after the ACK\)/);
+  t.match(bad[2]!.message, /export b2bRequest from the script instead/);
+  t.match(bad[3]!.message, /export b2bReply from the script instead/);
+});

@@ -44,7 +44,7 @@ function readFile(name: string, text: string, draft: ConfigDraft, issues: Config
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return;
   if (!isMap(root)) {
-    issue('not-a-map', at(root), '', 'the configuration must be a map of keys (listen, script, upstream, log_level, mi, shutdown, b2b_logic, b2b_entities)');
+    issue('not-a-map', at(root), '', 'the configuration must be a map of keys (listen, script, upstream, log_level, mi, shutdown, script_params, b2b_logic, b2b_entities)');
     return;
   }
   for (const pair of root.items as Pair<unknown, unknown>[]) {

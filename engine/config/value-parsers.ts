@@ -153,3 +153,23 @@ export function defaultOnly(defaultValue: string | number | boolean | null, feat
     return { ok: false, problem: `${feature} is not supported yet (only ${defaultValue === null ? 'leaving it unset' : `the default ${JSON.stringify(defaultValue)}`} is accepted), got ${show(raw)}`, unsupported: true };
   };
 }
+
+/** A script parameter's value: a string; numbers and booleans are taken as their text (`credit_s: 30`). */
+export const paramValue: ValueParser<string> = (raw) => {
+  if (typeof raw === 'string') return ok(raw);
+  if (typeof raw === 'number' || typeof raw === 'boolean') return ok(String(raw));
+  return bad(`must be a string (or a number / true / false), got ${show(raw)}`);
+};
+
+/** A map of names to strings (`script_params:`); every bad entry is named. */
+export const stringMap: ValueParser<ReadonlyMap<string, string>> = (raw) => {
+  if (raw === null) return ok(new Map());
+  if (typeof raw !== 'object' || Array.isArray(raw)) return bad(`must be a map of names to strings (name: value), got ${show(raw)}`);
+  const map = new Map<string, string>();
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const parsed = paramValue(value);
+    if (!parsed.ok) return bad(`${name} ${parsed.problem}`);
+    map.set(name, parsed.value);
+  }
+  return ok(map);
+};

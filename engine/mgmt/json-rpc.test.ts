@@ -64,7 +64,7 @@ t.test('JSON-RPC errors: parse, invalid request, method not found, invalid param
   t.match(call({ jsonrpc: '2.0', id: {}, method: 'b2b_list' }), { id: null, error: { code: -32600 } });
   t.match(call([]), { error: { code: -32600 } });
   t.match(call('"text"'), { error: { code: -32600 } });
-  t.match(call({ jsonrpc: '2.0', id: 1, method: 'b2b_bridge' }), { error: { code: -32601, message: 'Method not found' } });
+  t.match(call({ jsonrpc: '2.0', id: 1, method: 'b2b_no_such_command' }), { error: { code: -32601, message: 'Method not found' } });
   t.match(call({ jsonrpc: '2.0', id: 1, method: 'b2b_logic:terminate_call' }), { error: { code: -32602, message: /missing key/ } });
   t.match(call({ jsonrpc: '2.0', id: 1, method: 'b2b_logic:terminate_call', params: { callid: 'x' } }), { error: { code: -32602, message: /unknown parameter "callid"/ } });
   t.match(call({ jsonrpc: '2.0', id: 1, method: 'b2b_logic:list', params: ['extra'] }), { error: { code: -32602 } });

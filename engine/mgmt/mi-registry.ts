@@ -1,6 +1,7 @@
 /** The MI commands b2bkit answers, found by their 4.0 names or their old aliases (opensips-b2b.md §2.4, §3.3). */
 import { b2bEntitiesList } from './b2b-entities-list';
 import { b2bLogicList, b2bLogicTerminateCall } from './b2b-logic-commands';
+import { b2bLogicBridge, b2bLogicTriggerScenario } from './b2b-logic-starters';
 import type { MiCommand } from './mi-types';
 
 export class MiRegistry {
@@ -20,4 +21,4 @@ export class MiRegistry {
   }
 }
 
-export const defaultMiRegistry = new MiRegistry([b2bLogicList, b2bLogicTerminateCall, b2bEntitiesList]);
+export const defaultMiRegistry = new MiRegistry([b2bLogicList, b2bLogicTerminateCall, b2bLogicTriggerScenario, b2bLogicBridge, b2bEntitiesList]);

@@ -63,12 +63,13 @@ export async function startEngine(config: EngineConfig, options: StartEngineOpti
     const scriptHost = new ScriptHost(script.routes, {
       get logic() { return stack.logic; }, get entities() { return stack.entities; },
       random: random.fork('script'), logger: logger.child({ component: 'script' }), listen: transport.listenPoints,
-      upstream: config.upstream, fromSpecParam: config.fromSpecParam, scriptFile: script.file,
+      upstream: config.upstream, fromSpecParam: config.fromSpecParam, params: config.scriptParams, scriptFile: script.file,
     });
     stack = createB2bStack({
       transport, listen: transport.listenPoints, timers, clock, random, logger,
       entitiesConfig: config.entities, logicConfig: config.logic,
       delegate: () => scriptHost, hooks: scriptHost.hooks,
+      ...(scriptHost.logicRoutes === undefined ? {} : { globalRoutes: scriptHost.logicRoutes }),
       events: {
         onSessionStart: (key, scenario, request) => logger.info({
           key, scenario, callId: request.callId, from: formatUri(request.from.uri), to: formatUri(request.uri),

@@ -90,3 +90,26 @@ t.test('a file that is neither .ts nor .js', async (t) => {
   const dir = t.testdir({ 'script.py': 'print(1)\n' });
   fails(t, join(dir, 'script.py'), 'script-bad-extension', 1, /\.ts or \.js/);
 });
+
+t.test('b2bRequest / b2bReply exports (the global b2b_logic routes) load, as default or named exports', async (t) => {
+  const dir = t.testdir({
+    'routes.ts': [
+      `import { defineScript } from ${api};`,
+      'export default defineScript({',
+      '  request(msg, b2b) { b2b.clientNew("callee", msg.ruri); b2b.initRequest("transfer"); },',
+      '  b2bRequest(msg, b2b) { if (msg.method === "REFER") b2b.sendReply(202, "Accepted"); else b2b.passRequest(); },',
+      '  b2bReply(_msg, b2b) { b2b.handleReply(); },',
+      '});',
+      '',
+    ].join('\n'),
+    'named.js': 'exports.request = function () {};\nexports.b2bReply = function (msg, b2b) { b2b.handleReply(); };\n',
+    'bad.js': 'exports.request = function () {};\nexports.b2bRequest = "b2b_logic_request";\n',
+  });
+  const loaded = loadScript('routes.ts', dir);
+  t.type(loaded.routes.b2bRequest, 'function');
+  t.type(loaded.routes.b2bReply, 'function');
+  const named = loadScript('named.js', dir);
+  t.type(named.routes.b2bReply, 'function');
+  t.equal(named.routes.b2bRequest, undefined);
+  fails(t, join(dir, 'bad.js'), 'script-bad-route', 1, /route "b2bRequest" must be a function, got string/);
+});

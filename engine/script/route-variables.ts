@@ -5,6 +5,7 @@ import type { EntitySnapshot, SessionSnapshot } from '../b2b/logic/logic-types';
 import { MapCtxStore } from './ctx-store';
 import { scriptUri } from './editable-message';
 import { isLocalUri } from './local-uri';
+import { ScriptError } from './script-error';
 import type { ScriptEnv } from './script-env';
 import type { B2bVariables, EntityField } from './script-types';
 
@@ -26,6 +27,15 @@ export abstract class RouteVariables implements B2bVariables {
 
   isLocal(uri: string | Uri): boolean {
     return isLocalUri(scriptUri(uri, 'isLocal'), this.env.listen);
+  }
+
+  peer(dialog: string): string | undefined {
+    if (typeof dialog !== 'string' || dialog.split(';').length !== 3) throw new ScriptError('bad-argument', `peer: "${String(dialog)}" must be "callid;from-tag;to-tag"`);
+    return this.env.logic.peer(dialog);
+  }
+
+  param(name: string): string | undefined {
+    return this.env.params?.get(name);
   }
 
   entity(field: EntityField = 'key', index?: 0 | 1): string | undefined {

@@ -15,6 +15,8 @@ export interface ScriptEnv {
   readonly upstream: string | undefined;
   /** `b2bl_from_spec_param`: the ctx key holding a From value for generated INVITEs. */
   readonly fromSpecParam: string | undefined;
+  /** The configuration's `script_params` (`b2b.param(name)`); none when absent. */
+  readonly params?: ReadonlyMap<string, string>;
   /** The script file, to find the script's frames in error stacks. */
   readonly scriptFile: string;
 }

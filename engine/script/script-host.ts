@@ -7,9 +7,11 @@
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { ServerTransaction } from '../transaction/transaction-types';
 import type { EntitiesDelegate, Entity, EntityScriptHooks } from '../b2b/entities/entity-types';
+import type { LogicRoutes } from '../b2b/logic/scripted-types';
 import { EditableReply, EditableRequest } from './editable-message';
 import { EntityRouteContext } from './entity-route-context';
 import { formatLocation, scriptLocation } from './error-location';
+import { globalLogicRoutes } from './logic-routes';
 import { MainRouteRun } from './main-route-context';
 import type { ScriptEnv } from './script-env';
 import type { ScriptRoutes } from './script-types';
@@ -17,6 +19,8 @@ import { SerialQueue } from './serial-queue';
 
 export class ScriptHost implements EntitiesDelegate {
   readonly hooks: EntityScriptHooks;
+  /** The script's `b2bRequest` / `b2bReply` as the logic's global routes: give them to `createB2bStack({ globalRoutes })`. */
+  readonly logicRoutes: LogicRoutes | undefined;
   private readonly queue = new SerialQueue();
   private readonly warnedAsync = new Set<string>();
 
@@ -26,6 +30,8 @@ export class ScriptHost implements EntitiesDelegate {
     if (routes.entitiesRequest !== undefined) hooks.onRequest = (entity, request) => this.entitiesRequest(entity, request);
     if (routes.entitiesReply !== undefined) hooks.onReply = (entity, response) => this.entitiesReply(entity, response);
     this.hooks = hooks;
+    // Wrapping reads nothing from env.logic yet, so this works before the stack exists.
+    this.logicRoutes = globalLogicRoutes(env, routes.b2bRequest?.bind(routes), routes.b2bReply?.bind(routes));
   }
 
   /** Requests whose main route is still running (async). */
@@ -75,18 +81,18 @@ export class ScriptHost implements EntitiesDelegate {
     const route = this.routes.entitiesRequest;
     if (route === undefined) return request;
     const msg = new EditableRequest(request);
-    return this.runEntityRoute('entitiesRequest', entity, request.callId, () => route.call(this.routes, msg, this.entityContext(entity, request.callId))) ? msg.sip : request;
+    return this.runEntityRoute('entitiesRequest', entity, request.callId, () => route.call(this.routes, msg, this.entityContext(entity, request.callId, 'entities-request'))) ? msg.sip : request;
   }
 
   private entitiesReply(entity: Entity, response: SipResponse): SipResponse {
     const route = this.routes.entitiesReply;
     if (route === undefined) return response;
     const msg = new EditableReply(response);
-    return this.runEntityRoute('entitiesReply', entity, response.callId, () => route.call(this.routes, msg, this.entityContext(entity, response.callId))) ? msg.sip : response;
+    return this.runEntityRoute('entitiesReply', entity, response.callId, () => route.call(this.routes, msg, this.entityContext(entity, response.callId, 'entities-reply'))) ? msg.sip : response;
   }
 
-  private entityContext(entity: Entity, callId: string): EntityRouteContext {
-    return new EntityRouteContext(this.env, this.env.logger.child({ callId, entity: entity.key }), entity);
+  private entityContext(entity: Entity, callId: string, route: 'entities-request' | 'entities-reply'): EntityRouteContext {
+    return new EntityRouteContext(this.env, this.env.logger.child({ callId, entity: entity.key }), entity, route);
   }
 
   /** Runs a synchronous route; false when it threw (the message then goes on unchanged). */

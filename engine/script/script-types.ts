@@ -6,7 +6,8 @@
 import type { Logger } from '../ports/logger';
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { CSeq, NameAddr, Uri } from '../sip/types';
-import type { InitFlags, InitResult } from '../b2b/logic/logic-types';
+import type { InitFlags, InitResult, LogicOutcome } from '../b2b/logic/logic-types';
+import type { BridgeFlags, HandleReplyFlags } from '../b2b/logic/scripted-types';
 
 /** Header edits and reads shared by requests and replies. Reads show the message with the edits made so far. */
 export interface MessageView {
@@ -85,6 +86,10 @@ export interface B2bVariables {
   isLocal(uri: string | Uri): boolean;
   /** A logger with this request's Call-ID attached. */
   readonly log: Logger;
+  /** `$b2b_logic.peer(dialog)`: `callid;from-tag;to-tag` of the leg bridged with the given one (4.0). */
+  peer(dialog: string): string | undefined;
+  /** The configuration's `script_params` (strings a script is parameterised with: announcement URIs, flags …). */
+  param(name: string): string | undefined;
 }
 
 export interface CtxStore {
@@ -105,6 +110,77 @@ export interface ScriptReplyOptions {
 /** Flags of `b2b.initRequest`: OpenSIPS's CSV string (`"setup-timeout=300,transparent-auth,preserve-to"`) or an object. */
 export type InitFlagsInput = string | InitFlags;
 
+/** Header lines given to a verb: an object or name/value pairs. */
+export type HeaderInput = Readonly<Record<string, string>> | ReadonlyArray<readonly [string, string]>;
+
+/** `b2b_client_new(id, dest_uri, proxy, from_dname, adv_contact, hdrs, hdr_bodies, flags)` options. */
+export interface ClientNewOptions {
+  /** Outbound proxy (a sip: URI with an IP address): where the INVITE goes instead of `uri`. */
+  readonly proxy?: string;
+  readonly fromDname?: string;
+  /** Contact to advertise on this leg. */
+  readonly contact?: string;
+  /** Headers added to the INVITE and every later request on this leg. */
+  readonly headers?: HeaderInput;
+}
+
+/** `b2b_server_new(id, adv_contact, hdrs, hdr_bodies)` options. */
+export interface ServerNewOptions {
+  readonly contact?: string;
+  readonly headers?: HeaderInput;
+}
+
+/** A per-session or global b2b_logic request route (`script_req_route`). */
+export type LogicRequestRoute = (msg: RequestView, b2b: LogicRequestB2b) => void;
+/** A per-session or global b2b_logic reply route (`script_reply_route`). */
+export type LogicReplyRoute = (msg: ReplyView, b2b: LogicReplyB2b) => void;
+
+/** The 3rd and 4th arguments of `b2b_init_request`: the session's own routes (else the global ones). */
+export interface SessionRouteInput {
+  readonly request?: LogicRequestRoute;
+  readonly reply?: LogicReplyRoute;
+}
+
+/** `b2b_trigger_scenario` peers: `"id,ruri[,proxy[,display]]"` or the same as an object. */
+export type TriggerPeer = string | { readonly id: string; readonly uri: string; readonly proxy?: string; readonly fromDname?: string; readonly headers?: HeaderInput };
+
+/** Verbs of both b2b_logic routes (§2.1 "LQ, LR"). Misplaced verbs throw ScriptError `not-allowed-here` naming the script line. */
+export interface LogicRouteCommon extends B2bVariables {
+  /** The id (`caller`, `callee`, …) of the entity the message belongs to. */
+  readonly entityId: string;
+  /** `b2b_client_new`: declares a client for `bridge` / `bridgeRetry` in this route run. */
+  clientNew(id: string, uri: string, options?: ClientNewOptions): void;
+  /** `b2b_end_dlg_leg`: BYE on the current entity now (the current request must still be answered). */
+  endDlgLeg(): void;
+  /** `b2b_trigger_scenario` from a b2b route (e.g. REFER handled in a new session). */
+  triggerScenario(scenario: string, params: string, first: TriggerPeer, second: TriggerPeer): LogicOutcome;
+}
+
+/** The b2b_logic request route's `b2b` (§2.1 LQ). */
+export interface LogicRequestB2b extends LogicRouteCommon {
+  /** `b2b_pass_request`: relays the request (with the script's edits) to the peer. */
+  passRequest(): void;
+  /** `b2b_send_reply(code, reason, headers, body)`. */
+  sendReply(status: number, reason: string, options?: ScriptReplyOptions): void;
+  /** `b2b_delete_entity`. */
+  deleteEntity(): void;
+  /**
+   * `b2b_bridge(e1, e2, provmedia_uri, flags)`: ids, `"this"` or `"peer"`, one a client declared with
+   * `clientNew` in this run; flags as OpenSIPS's CSV (`"notify,rollback-failed"`) or an object.
+   */
+  bridge(first: string, second: string, options?: { readonly provMedia?: string; readonly flags?: string | BridgeFlags }): void;
+}
+
+/** The b2b_logic reply route's `b2b` (§2.1 LR). */
+export interface LogicReplyB2b extends LogicRouteCommon {
+  /** `b2b_handle_reply([flags])`: must be called for the reply to be relayed / processed. */
+  handleReply(flags?: string | HandleReplyFlags): void;
+  /** `b2b_bridge_retry(id)`: only on a >=300 final reply to INVITE from bridge_entities[1]. */
+  bridgeRetry(id: string): void;
+  /** Method of the request this reply answers. */
+  readonly method: string;
+}
+
 /** The main route's `b2b`: the verbs for an initial request. */
 export interface MainRouteB2b extends B2bVariables {
   /**
@@ -112,7 +188,18 @@ export interface MainRouteB2b extends B2bVariables {
    * Takes the message with the edits made so far, `$du`, the forced socket, the appended branches
    * and the ctx values. On failure the caller has already been answered (`status`).
    */
-  initRequest(scenario: string, flags?: InitFlagsInput): InitResult;
+  initRequest(scenario: string, flags?: InitFlagsInput, routes?: SessionRouteInput): InitResult;
+  /** `b2b_server_new`: the caller's INVITE as entity `id` of the next `initRequest` (default id "caller"). */
+  serverNew(id: string, options?: ServerNewOptions): void;
+  /** `b2b_client_new`: a client entity of the next `initRequest` (max two new entities per message). */
+  clientNew(id: string, uri: string, options?: ClientNewOptions): void;
+  /**
+   * `b2b_bridge_request(key, entity_no, adv_contact, flags)`: joins this INVITE to an existing session
+   * (pickup / parking), keeping its party `entityNo`; flags `"late_bye"`.
+   */
+  bridgeRequest(key: string, entityNo: 0 | 1, options?: { readonly contact?: string; readonly flags?: string }): InitResult;
+  /** `b2b_trigger_scenario(scenario, params, peer1, peer2)`: a 3PCC session; params `"n[,key,party]"` asks for NOTIFYs. */
+  triggerScenario(scenario: string, params: string, first: TriggerPeer, second: TriggerPeer): LogicOutcome;
   /** Answers the request (a transaction reply) — for requests the script refuses or handles itself. */
   reply(status: number, reason?: string, options?: ScriptReplyOptions): void;
   /** `$du`: send the new call to this SIP URI instead of resolving the R-URI (e.g. `sip:10.0.0.7:5080;transport=tcp`). */
@@ -146,9 +233,13 @@ export interface ScriptRoutes {
   entitiesRequest?(msg: RequestView, b2b: EntityRouteB2b): void;
   /** Runs for every reply (not 100) to a request the engine sent, before the logic; synchronous too. */
   entitiesReply?(msg: ReplyView, b2b: EntityRouteB2b): void;
+  /** Global b2b_logic request route (`script_req_route`): requests of script-driven sessions without their own route. */
+  b2bRequest?: LogicRequestRoute;
+  /** Global b2b_logic reply route (`script_reply_route`). */
+  b2bReply?: LogicReplyRoute;
 }
 
-export const ROUTE_NAMES: readonly (keyof ScriptRoutes)[] = ['request', 'entitiesRequest', 'entitiesReply'];
+export const ROUTE_NAMES: readonly (keyof ScriptRoutes)[] = ['request', 'entitiesRequest', 'entitiesReply', 'b2bRequest', 'b2bReply'];
 
 /** Identity with types: `export default defineScript({ request(msg, b2b) { … } })`. */
 export function defineScript<T extends ScriptRoutes>(routes: T): T {

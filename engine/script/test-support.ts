@@ -111,7 +111,9 @@ export class FakeLogic implements LogicApi {
   miBridge(spec: MiBridgeSpec): LogicOutcome { return this.outcome('miBridge', [spec]); }
   apiBridge(key: string, target: ClientDeclaration, entityNo: 0 | 1, flags?: BridgeFlags): LogicOutcome { return this.outcome('apiBridge', [key, target, entityNo, flags]); }
   bridgeTwoCalls(key1: string, key2: string): LogicOutcome { return this.outcome('bridgeTwoCalls', [key1, key2]); }
-  peer(dialog: string): string | undefined { this.calls.push({ verb: 'peer', args: [dialog] }); return undefined; }
+  /** What `peer(dialog)` answers (dialog → its peer's `callid;from-tag;to-tag`). */
+  readonly peers = new Map<string, string>();
+  peer(dialog: string): string | undefined { this.calls.push({ verb: 'peer', args: [dialog] }); return this.peers.get(dialog); }
   registerCallbacks(key: string, callbacks: SessionCallbacks): boolean { this.calls.push({ verb: 'registerCallbacks', args: [key, callbacks] }); return this.ctxs.has(key); }
   stats(key: string): SessionStats | undefined { this.calls.push({ verb: 'stats', args: [key] }); return undefined; }
   entityInfo(key: string, index: 0 | 1): EntityRef | undefined { this.calls.push({ verb: 'entityInfo', args: [key, index] }); return undefined; }

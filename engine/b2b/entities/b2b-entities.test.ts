@@ -458,6 +458,15 @@ t.test('client entity: timeout and no-route become 408 / 503 replies', async (t)
   idle(t, rig);
 });
 
+t.test('client entity: Timer C after a provisional CANCELs the ringing callee (RFC 3261 §16.8)', async (t) => {
+  const { rig, owner, inviteTx } = clientCall();
+  inviteTx.respond(180, { toTag: 'ringing' });
+  inviteTx.user.onTimeout(inviteTx, 'C');
+  t.same(rig.transactions.methods(), ['INVITE', 'CANCEL'], 'the callee hears that we gave up');
+  t.same(owner.events.slice(-2), ['client reply 408 INVITE', 'client ended timeout']);
+  idle(t, rig);
+});
+
 // ---- terminate by state ----
 
 t.test('terminate by state', async (t) => {

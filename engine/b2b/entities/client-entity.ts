@@ -163,9 +163,15 @@ export class ClientEntityImpl extends EntityBase implements ClientEntity {
 
   private onInviteFailure(status: 408 | 503, reason: string): void {
     if (this.finalSeen || this.ended !== undefined) return;
+    const endReason = this.cancel !== undefined ? 'cancelled' : status === 408 ? 'timeout' : 'transport-error';
+    // RFC 3261 §16.8 (Timer C): a callee still ringing when we give up is CANCELled, or it rings on for ever.
+    if (status === 408 && this.provisionalSeen && this.cancel === undefined) {
+      this.cancel = { reasonHeader: undefined, sent: false };
+      this.sendCancel();
+    }
     this.finalSeen = true;
     this.deliverReply(this.invite, status, reason, undefined);
-    this.end(this.cancel !== undefined ? 'cancelled' : status === 408 ? 'timeout' : 'transport-error');
+    this.end(endReason);
   }
 
   /** §9.1: CANCEL only once a provisional arrived; before that it waits for one. */

@@ -153,11 +153,11 @@ t.test('a scenario callback that throws ends the session cleanly, answers the re
   t.match(h.errors, [/threw.*boom/]);
 });
 
-t.test('unknown scenario and no targets are refused on the transaction; bad config throws with a code', async (t) => {
+t.test('a custom scenario without a declared client and no targets are refused on the transaction; bad config throws with a code', async (t) => {
   const h = logicHarness();
   const invite = inviteMessage();
   const tx = new FakeServerTx(invite);
-  t.same(h.logic.initRequest(tx, { scenario: 'prepaid', flags: {}, targets: [{ uri: parseUri('sip:b@c')! }], request: invite }, tx.context), { ok: false, status: 500, reason: 'Unknown Scenario' });
+  t.same(h.logic.initRequest(tx, { scenario: 'prepaid', flags: {}, targets: [{ uri: parseUri('sip:b@c')! }], request: invite }, tx.context), { ok: false, status: 500, reason: 'No Client Declared' });
   t.same(tx.responses, [500]);
   t.match(tx.lastResponse?.toTag, /.+/, 'refusal carries a To-tag');
   t.throws(() => new SessionTable(21), SessionTableError);

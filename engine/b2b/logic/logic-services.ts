@@ -1,6 +1,8 @@
 /** What a scenario (top hiding now, script-driven bridging later) may ask of the session core (opensips-b2b.md §1.4, §6.8). */
 import type { Clock } from '../../ports/clock';
 import type { Logger } from '../../ports/logger';
+import type { Random } from '../../ports/random';
+import type { TimerService } from '../../timers/timer-service';
 import type { ServerTransaction } from '../../transaction/transaction-types';
 import type { ClientSpec, EntitiesApi, EntityOwner } from '../entities/entity-types';
 import type { HeaderFilter } from './leg-headers';
@@ -15,6 +17,9 @@ export interface LogicServices {
   readonly headers: HeaderFilter;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** For the bridge's 491 retry (2.1 s) and `old_entity_term_delay`; every timer is cancelled when its session goes. */
+  readonly timers: TimerService;
+  readonly random: Random;
   /** A server entity from the received initial INVITE, filed under the session as leg `id`. */
   createServer(session: Session, tx: ServerTransaction, id: string): Leg;
   /**

@@ -28,10 +28,15 @@ export interface LogicConfig {
   readonly serverAddress?: string;
   /** `init_callid_hdr`: header name carrying the original Call-ID on generated INVITEs. */
   readonly initCallidHdr?: string;
+  /** `old_entity_term_delay` in seconds (0): with `late_bye`, how long after the ACK the replaced party gets its BYE. */
+  readonly oldEntityTermDelayS: number;
+  /** `b2bl_early_update` (0): `b2b_bridge_request` on an unanswered party uses UPDATE. */
+  readonly earlyUpdate: boolean;
 }
 
 export const defaultLogicConfig: LogicConfig = {
   hashSizeBits: 10, cleanupPeriodS: 100, maxDurationS: 43200, initTimeoutS: 60, customHeaders: [], contactUser: false,
+  oldEntityTermDelayS: 0, earlyUpdate: false,
 };
 
 /** Flags of `b2b_init_request` (§2.1, 3.4+ names). */
