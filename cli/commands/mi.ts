@@ -54,8 +54,42 @@ export function parseMiArgs(args: readonly string[]): MiCall | { readonly error:
   const [method, ...values] = rest;
   if (method === undefined) return { error: 'missing COMMAND' };
   const named = values.length > 0 && values.every((v) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(v));
-  if (!named) return { url, method, params: values.map(argValue) };
+  if (!named) return mixed(url, method, values) ?? { url, method, params: values.map(argValue) };
+  return { url, method, params: namedParams(values, {}) };
+}
+
+/** Parameter names of the commands that take several, in positional order, so positional and name=value may mix. */
+const PARAM_ORDER: Readonly<Record<string, readonly string[]>> = {
+  'b2b_logic:trigger_scenario': ['scenario_id', 'entity1', 'entity2', 'context'],
+  b2b_trigger_scenario: ['scenario_id', 'entity1', 'entity2', 'context'],
+  'b2b_logic:bridge': ['dialog_id', 'new_uri', 'flag', 'prov_media_uri'],
+  b2b_bridge: ['dialog_id', 'new_uri', 'flag', 'prov_media_uri'],
+  'b2b_logic:terminate_call': ['key'],
+  b2b_terminate_call: ['key'],
+};
+
+/**
+ * `trigger_scenario marketing customer,… media,… context=operator_uri=…`: leading positional values, then values
+ * naming one of the command's parameters. Undefined when the arguments are not of that shape (sent positionally).
+ */
+function mixed(url: string, method: string, values: readonly string[]): MiCall | undefined {
+  const order = PARAM_ORDER[method];
+  if (order === undefined) return undefined;
+  const namesParam = (v: string): boolean => {
+    const eq = v.indexOf('=');
+    return eq > 0 && order.includes(v.slice(0, eq));
+  };
+  const firstNamed = values.findIndex(namesParam);
+  if (firstNamed <= 0 || !values.slice(firstNamed).every(namesParam)) return undefined;
   const params: Record<string, MiArg> = {};
+  values.slice(0, firstNamed).forEach((v, i) => {
+    const name = order[i];
+    if (name !== undefined) params[name] = argValue(v);
+  });
+  return { url, method, params: namedParams(values.slice(firstNamed), params) };
+}
+
+function namedParams(values: readonly string[], params: Record<string, MiArg>): Record<string, MiArg> {
   for (const v of values) {
     const eq = v.indexOf('=');
     const name = v.slice(0, eq);
@@ -64,7 +98,7 @@ export function parseMiArgs(args: readonly string[]): MiCall | { readonly error:
     // A repeated name collects an array (`context=a=1 context=b=2`).
     params[name] = before === undefined ? value : [...(typeof before === 'string' ? [before] : before), ...(typeof value === 'string' ? [value] : value)];
   }
-  return { url, method, params };
+  return params;
 }
 
 export async function runMi(args: readonly string[], io: CliIo): Promise<number> {

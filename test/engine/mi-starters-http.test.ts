@@ -52,3 +52,13 @@ t.test('parseMiArgs: a non-array JSON-looking value stays a string', async (t) =
   t.same(parseMiArgs(['cmd', '[not json']), { url: 'http://127.0.0.1:8888/mi', method: 'cmd', params: ['[not json'] });
   t.same(parseMiArgs(['cmd', 'k=[1,2]']), { url: 'http://127.0.0.1:8888/mi', method: 'cmd', params: { k: '[1,2]' } }, 'only arrays of strings');
 });
+
+t.test('b2bkit mi: positional values then name=value of the same command mix into named params', async (t) => {
+  t.same(parseMiArgs(['b2b_logic:trigger_scenario', 'marketing', 'customer,sip:c@h', 'media,sip:m@h', 'context=operator_uri=sip:op@h']), {
+    url: 'http://127.0.0.1:8888/mi', method: 'b2b_logic:trigger_scenario',
+    params: { scenario_id: 'marketing', entity1: 'customer,sip:c@h', entity2: 'media,sip:m@h', context: 'operator_uri=sip:op@h' },
+  });
+  const fourth = parseMiArgs(['b2b_logic:trigger_scenario', 'marketing', 'customer,sip:c@h', 'media,sip:m@h', 'operator_uri=sip:op@h']);
+  t.same(fourth !== 'help' && 'params' in fourth ? fourth.params : undefined, ['marketing', 'customer,sip:c@h', 'media,sip:m@h', 'operator_uri=sip:op@h'],
+    'a 4th value naming no parameter of the command stays positional (the context entry)');
+});
