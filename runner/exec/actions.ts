@@ -90,7 +90,7 @@ function runAction(compiled: CompiledAction, ctx: ActionContext): ActionOutcome 
       ctx.setDestination(ctx.render(compiled.template as CompiledTemplate), port);
       return OK;
     }
-    case 'assert': return assertCheck(a.check, a.description, compiled.regexp, ctx);
+    case 'assert': return assertCheck(a.check, a.description, compiled.regexp ?? perCallRegexp(compiled, ctx), ctx);
     default: {
       const never: never = a;
       throw new Error(`unknown action ${JSON.stringify(never)}`);
@@ -157,6 +157,16 @@ function ereg(compiled: CompiledAction, ctx: ActionContext): ActionOutcome {
   if (a.checkItInverse) return { kind: 'fail', reason: 'FailedRegexpShouldntMatch', detail: `ereg /${a.regexp}/ matched in ${a.searchIn}` };
   a.assignTo.forEach((name, i) => ctx.vars.set(name, match[i] ?? ''));
   return OK;
+}
+
+/** An assert regexp with keywords, built for this call (a keyword's value is matched literally). */
+function perCallRegexp(compiled: CompiledAction, ctx: ActionContext): RegExp | undefined {
+  if (compiled.template === undefined) return undefined;
+  try {
+    return new RegExp(ctx.render(compiled.template), 's');
+  } catch {
+    return /(?!)/; // cannot happen with escaped values; a regexp that never matches fails the assert visibly
+  }
 }
 
 function assertCheck(check: AssertCheck, description: string, regexp: RegExp | undefined, ctx: ActionContext): ActionOutcome {

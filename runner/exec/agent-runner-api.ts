@@ -60,6 +60,12 @@ export interface CommandBus {
   register(agent: string, onCommand: (message: string, from: string) => void): void;
 }
 
+/** What an `mi` step's command returned: its result, or the MI error (code and text, e.g. 404 "B2B session not found"). */
+export type MiCallOutcome = { readonly ok: true; readonly result: unknown } | { readonly ok: false; readonly code: number; readonly message: string };
+
+/** Runs a management command against the system under test (in-process); positional or named parameters. */
+export type MiInvoker = (command: string, params: readonly string[] | Readonly<Record<string, string>>) => MiCallOutcome;
+
 export interface AgentRunnerOptions {
   readonly scenario: AgentScenario;
   readonly transport: Transport;
@@ -83,6 +89,8 @@ export interface AgentRunnerOptions {
   /** SIPp -set name value: initial values of variables. */
   readonly variables: ReadonlyMap<string, string>;
   readonly commandBus?: CommandBus;
+  /** Where `mi` steps run (the simulator's system under test); absent: an mi step fails its call. */
+  readonly mi?: MiInvoker;
   /** SIPp -cid_str pattern (default `%u-%p@%s`: call number, process id, local ip). */
   readonly callIdPattern?: string;
   /** The number `[pid]` and `%p` print (default 1: a real pid would make runs differ). */

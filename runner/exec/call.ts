@@ -19,6 +19,7 @@ import { sampleDuration } from './distributions';
 import { injectionField, injectionRows } from './injection';
 import type { KeywordCall, Received } from './keywords';
 import { CallSender } from './call-sender';
+import { runMiStep } from './mi-step';
 import { renderTemplate, type AuthSegment, type CompiledTemplate } from './template';
 import { VariableStore, type VarValue } from './variables';
 
@@ -157,6 +158,12 @@ export class Call implements KeywordCall {
           }));
           return;
         }
+        case 'mi':
+          this.bookkeeping(s);
+          this.agent.stats.steps[cs.index]!.messages++;
+          if (!runMiStep(this, cs, s)) return;
+          this.advance(cs);
+          break;
         case 'recv': case 'recvCmd':
           this.state = 'waiting';
           this.armWaitTimeout(cs);

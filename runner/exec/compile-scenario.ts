@@ -5,6 +5,7 @@
  */
 import { ScenarioLoadError, type Action, type AgentScenario, type SourceLocation, type Step } from '../model/scenario';
 import type { KeywordScope } from './keywords';
+import { compileRegexpTemplate } from './regexp-template';
 import { compileTemplate, type CompiledTemplate } from './template';
 
 export interface CompiledAction {
@@ -29,6 +30,8 @@ export interface CompiledStep {
   readonly waitTimeout: { readonly ms: number; readonly stepIndex: number } | undefined;
   /** A send whose text starts with a request line (not `SIP/2.0`). */
   readonly sendsRequest: boolean;
+  /** An mi step's parameter values; `names` for named parameters, undefined for positional ones. */
+  readonly miParams?: { readonly names: readonly string[] | undefined; readonly templates: readonly CompiledTemplate[] };
 }
 
 export interface CompiledScenario {
@@ -61,8 +64,10 @@ export function compileScenario(scenario: AgentScenario, scope: KeywordScope, de
     if (sendsRequest) methods.add(template?.firstWord ?? '*');
     const actions = step.kind === 'recv' || step.kind === 'recvCmd' || step.kind === 'nop' ? step.actions.map((a) => compileAction(a, scope)) : [];
     const onTimeout = step.kind === 'recv' || step.kind === 'recvCmd' ? label(step.onTimeout, step.location, 'ontimeout') : undefined;
+    const miParams = step.kind === 'mi' ? compileMiParams(step.params, step.location, scope) : undefined;
     steps.push({
       step, index, template, actions, responseMethods, sendsRequest,
+      ...(miParams !== undefined ? { miParams } : {}),
       nextIndex: label(step.next, step.location, 'next'),
       onTimeoutIndex: onTimeout,
       waitTimeout: undefined,
@@ -74,6 +79,14 @@ export function compileScenario(scenario: AgentScenario, scope: KeywordScope, de
     firstRecvIndex: scenario.steps.findIndex((s) => s.kind === 'recv'),
     startsWithRecvCmd: scenario.steps[0]?.kind === 'recvCmd',
     globalNames: new Set(scenario.globalVariables),
+  };
+}
+
+function compileMiParams(params: readonly string[] | ReadonlyMap<string, string>, location: SourceLocation, scope: KeywordScope): CompiledStep['miParams'] {
+  const values = Array.isArray(params) ? params as readonly string[] : [...(params as ReadonlyMap<string, string>).values()];
+  return {
+    names: Array.isArray(params) ? undefined : [...(params as ReadonlyMap<string, string>).keys()],
+    templates: values.map((value) => compileTemplate(value, location, scope, false)),
   };
 }
 
@@ -117,7 +130,11 @@ function compileAction(action: Action, scope: KeywordScope): CompiledAction {
       return { action };
     case 'assert': {
       const check = action.check;
-      if (check.kind === 'header-matches' || check.kind === 'body-matches') return { action, regexp: regexp(check.regexp, false) };
+      if (check.kind === 'header-matches' || check.kind === 'body-matches') {
+        const withKeywords = compileRegexpTemplate(check.regexp, action.location, scope);
+        // Keywords are known per call only: the regexp is then built when the assert runs.
+        return withKeywords === undefined ? { action, regexp: regexp(check.regexp, false) } : { action, template: withKeywords };
+      }
       return { action };
     }
     default: return { action };

@@ -16,6 +16,21 @@ export interface ScenarioFile {
   readonly file: string;
   readonly format: 'yaml' | 'sipp-xml';
   readonly agents: readonly AgentScenario[];
+  /** YAML `sut:`: the engine under test, built in the simulator from a script and a configuration. */
+  readonly sut?: FlowSut;
+}
+
+/**
+ * The system under test a flow file declares: the engine with `script` (an absolute path, resolved
+ * against the flow file's folder), `configText` (the `config:` mapping as YAML with the flow file's
+ * line numbers, parsed by engine/config at run time) and `params` (script_params, templates where
+ * `[agent:NAME]` is expanded to that agent's ip:port).
+ */
+export interface FlowSut {
+  readonly location: SourceLocation;
+  readonly script: string;
+  readonly configText: string | undefined;
+  readonly params: ReadonlyMap<string, string>;
 }
 
 /**
@@ -152,7 +167,22 @@ export interface RecvCmdStep extends StepCommon {
   readonly actions: readonly Action[];
 }
 
-export type Step = SendStep | RecvStep | PauseStep | NopStep | SendCmdStep | RecvCmdStep;
+/**
+ * YAML only: a management command run in-process against the system under test (OpenSIPS MI over
+ * JSON-RPC); an error fails the call unless it is the `expectError` code.
+ */
+export interface MiStep extends StepCommon {
+  readonly kind: 'mi';
+  readonly command: string;
+  /** Positional (a list) or named (a mapping) parameters; values are templates with keywords. */
+  readonly params: readonly string[] | ReadonlyMap<string, string>;
+  /** The MI error code this command must fail with (e.g. 404); absent: it must succeed. */
+  readonly expectError?: number;
+  /** Stores the result (JSON text) in this variable. */
+  readonly assignTo?: string;
+}
+
+export type Step = SendStep | RecvStep | PauseStep | NopStep | SendCmdStep | RecvCmdStep | MiStep;
 
 /** Where `ereg` looks. */
 export type SearchIn = 'msg' | 'hdr' | 'body' | 'var';

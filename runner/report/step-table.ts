@@ -37,6 +37,8 @@ function stepRow(step: Step, c: StepCounts, options: StepTableOptions): string {
       return row(label(step.display ?? '[ SendCmd ]'), ' ---------->', marker(step), [c.messages, 0, c.timeouts]);
     case 'recvCmd':
       return row(label(step.display ?? '[ RecvCmd ]'), ' <----------', marker(step), [c.messages, 0, c.timeouts, c.unexpected]);
+    case 'mi':
+      return row(label(step.display ?? `[ MI ${step.command} ]`), '            ', marker(step), [c.messages]);
     default: {
       const never: never = step;
       throw new Error(`unknown step ${String(never)}`);

@@ -4,7 +4,7 @@ import type { CallControl, Timing } from '../exec/agent-runner-api';
 import type { AgentScenario, ScenarioFile } from '../model/scenario';
 
 export class RunSetupError extends Error {
-  constructor(readonly code: 'unknown-agent' | 'no-target' | 'bind-failed' | 'bad-injection', message: string) {
+  constructor(readonly code: 'unknown-agent' | 'no-target' | 'bind-failed' | 'bad-injection' | 'needs-sim' | 'bad-sut', message: string) {
     super(message);
     this.name = 'RunSetupError';
   }

@@ -50,6 +50,10 @@ interface LiveAgent {
 }
 
 export async function runOnSockets(file: ScenarioFile, options: RunOptions, injection: readonly InjectionFile[], io: SocketRunIo): Promise<SocketRunResult> {
+  if (file.sut !== undefined && options.agent === undefined) {
+    // The engine under test is built inside the simulator; on sockets, play one agent against a running engine instead.
+    throw new RunSetupError('needs-sim', `${file.file} declares a system under test (sut:): run it with --sim, or play one agent against a running engine with --agent NAME TARGET_HOST:PORT`);
+  }
   const scenarios = selectAgents(file, options.agent);
   const live = await openAgents(scenarios, options);
   const errors: ErrorLogEntry[] = [];

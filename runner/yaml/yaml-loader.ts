@@ -6,12 +6,13 @@ import { basename, extname } from 'node:path';
 import { isScalar, LineCounter, parseDocument, type Node } from 'yaml';
 import { ScenarioLoadError, type AgentScenario, type ScenarioFile } from '../model/scenario';
 import { readSteps } from './yaml-steps';
+import { readSut } from './yaml-sut';
 import {
   checkNumber, describe, fail, isNullNode, lineOf, lineOfOffset, locationOf, optName, optNameList, optString, readList, readMap,
   reqName, type MapView, type YamlSource,
 } from './yaml-reader';
 
-const ROOT_KEYS = ['name', 'description', 'agents'];
+const ROOT_KEYS = ['name', 'description', 'sut', 'agents'];
 const AGENT_KEYS = [
   'role', 'target', 'transport', 'description', 'vars', 'global_variables', 'user_variables', 'reference_variables',
   'response_time_repartition', 'call_length_repartition', 'steps',
@@ -38,11 +39,13 @@ export function loadYamlScenario(text: string, file: string): ScenarioFile {
   }
   src.agentNames = new Set(names);
   optString(root, 'description');
+  const agents = names.map((name) => readAgent(src, agentsMap, name));
   return {
     name: optName(root, 'name') ?? basename(file, extname(file)),
     file,
     format: 'yaml',
-    agents: names.map((name) => readAgent(src, agentsMap, name)),
+    agents,
+    ...(root.has('sut') ? { sut: readSut(root, text) } : {}),
   };
 }
 

@@ -4,13 +4,14 @@ import type { Action, RecvMatch, Step } from '../model/scenario';
 import { readActions, readEreg } from './yaml-actions';
 import { readAssert } from './yaml-asserts';
 import { readDuration } from './yaml-duration';
+import { readMiStep } from './yaml-mi-step';
 import { COMMON_ATTRIBUTES, defined, readCommon, type LabelReference } from './yaml-step-common';
 import { reqTemplate } from './yaml-template';
 import {
   checkNumber, checkRegexp, describe, fail, isNullNode, lineOf, optBool, optName, optNumber, readList, readMap, type MapView, type YamlSource,
 } from './yaml-reader';
 
-export const STEP_KINDS = ['send', 'recv', 'pause', 'timewait', 'nop', 'label', 'sendCmd', 'recvCmd'] as const;
+export const STEP_KINDS = ['send', 'recv', 'pause', 'timewait', 'nop', 'label', 'sendCmd', 'recvCmd', 'mi'] as const;
 type StepKind = (typeof STEP_KINDS)[number];
 
 const SPECIFIC: Record<StepKind, readonly string[]> = {
@@ -22,6 +23,7 @@ const SPECIFIC: Record<StepKind, readonly string[]> = {
   label: [],
   sendCmd: ['dest'],
   recvCmd: ['timeout', 'ontimeout', 'ereg', 'actions'],
+  mi: [],
 };
 
 const EVERY_ATTRIBUTE = new Set<string>([...COMMON_ATTRIBUTES, ...Object.values(SPECIFIC).flat()]);
@@ -122,6 +124,8 @@ function readStep(map: MapView, kind: Exclude<StepKind, 'label'>, refs: LabelRef
       const source = isNullNode(map.get(kind) ?? null) ? undefined : agentName(map, kind, agent);
       return defined<Step>({ ...common, kind, src: source, ...readTimeout(map, refs), actions: recvActions(map, false) });
     }
+    case 'mi':
+      return { ...common, ...readMiStep(map) };
     default: {
       const never: never = kind;
       throw new Error(`unhandled step ${String(never)}`);
