@@ -4,14 +4,14 @@
  * line per call start and end, the MI endpoint, and a clean stop (BYE/CANCEL live calls, or leave them).
  */
 import { join } from 'node:path';
-import { createB2bStack, type B2bStack } from '../b2b/b2b-stack';
+import type { B2bStack } from '../b2b/b2b-stack';
 import type { EntitiesApi } from '../b2b/entities/entity-types';
 import type { LogicApi } from '../b2b/logic/logic-types';
 import type { EngineConfig } from '../config/engine-config';
 import { defaultMiRegistry } from '../mgmt/mi-registry';
 import type { Logger } from '../ports/logger';
 import { formatUri } from '../sip/uri';
-import { ScriptHost } from '../script/script-host';
+import { createScriptedStack } from '../script/scripted-stack';
 import { ClockTimerService } from '../timers/clock-timer-service';
 import type { TimerService } from '../timers/timer-service';
 import type { ListenPoint } from '../transport/listen-point';
@@ -59,24 +59,15 @@ export async function startEngine(config: EngineConfig, options: StartEngineOpti
   const random = new RealRandom();
   let stack: B2bStack;
   try {
-    // The script host is the stack's delegate, and reads the stack's layers only once requests flow.
-    const scriptHost = new ScriptHost(script.routes, {
-      get logic() { return stack.logic; }, get entities() { return stack.entities; },
-      random: random.fork('script'), logger: logger.child({ component: 'script' }), listen: transport.listenPoints,
-      upstream: config.upstream, fromSpecParam: config.fromSpecParam, params: config.scriptParams, scriptFile: script.file,
-    });
-    stack = createB2bStack({
-      transport, listen: transport.listenPoints, timers, clock, random, logger,
-      entitiesConfig: config.entities, logicConfig: config.logic,
-      delegate: () => scriptHost, hooks: scriptHost.hooks,
-      ...(scriptHost.logicRoutes === undefined ? {} : { globalRoutes: scriptHost.logicRoutes }),
+    ({ stack } = createScriptedStack({
+      transport, listen: transport.listenPoints, timers, clock, random, logger, config, routes: script.routes, scriptFile: script.file,
       events: {
         onSessionStart: (key, scenario, request) => logger.info({
           key, scenario, callId: request.callId, from: formatUri(request.from.uri), to: formatUri(request.uri),
         }, 'call start'),
         onSessionEnd: (key, scenario, cause) => logger.info({ key, scenario, cause }, 'call end'),
       },
-    });
+    }));
   } catch (error) {
     clock.close();
     await transport.close();

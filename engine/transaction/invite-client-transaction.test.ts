@@ -60,9 +60,12 @@ for (const status of provisional) {
     t.equal(tx.state, 'Proceeding');
     h.clock.advanceTo(100_000);
     t.same(h.transport.times('INVITE'), [[0, 'request'], [500, 'resend']], 'no retransmission after the provisional');
-    // Timer C (180 s by default) still bounds Proceeding.
+    // Timer C (180 s by default) still bounds Proceeding; the TU hears it, the ICT waits 64·T1 more for the CANCEL's 487.
     t.same(user.events, [`response ${status}`]);
     h.clock.advanceTo(600 + 180_000);
+    t.same(user.events, [`response ${status}`, 'timeout C']);
+    t.equal(tx.state, 'Proceeding');
+    h.clock.advanceTo(600 + 180_000 + 32_000);
     t.same(user.events, [`response ${status}`, 'timeout C', 'terminated timeout']);
     t.equal(h.timers.armedCount, 0);
   });
@@ -78,7 +81,84 @@ t.test('each further provisional is passed up and restarts Timer C', async (t) =
   h.clock.advanceTo(18_999);
   t.same(user.events, ['response 100', 'response 180']);
   h.clock.advanceTo(19_000);
-  t.same(user.events, ['response 100', 'response 180', 'timeout C', 'terminated timeout']);
+  t.same(user.events, ['response 100', 'response 180', 'timeout C']);
+  t.equal(tx.state, 'Proceeding');
+});
+
+t.test('Timer C (§16.8) leaves the ICT in Proceeding: the 487 to the TU\'s CANCEL is ACKed, Completed, then Terminated by Timer D', async (t) => {
+  const h = harness({ timerCMs: 10_000 });
+  const user = new RecordingClientUser();
+  const tx = h.layer.sendRequest(outgoing('INVITE'), UAC, user);
+  h.layer.onResponse(answer(tx.request, 180), ctx());
+  h.clock.advanceTo(10_000);
+  t.same(user.events, ['response 180', 'timeout C']);
+  t.equal(tx.state, 'Proceeding', 'the transaction stays for the CANCELled INVITE\'s final response');
+  t.equal(h.layer.liveCount, 1, 'still matched by the layer');
+  h.clock.advanceTo(10_050);
+  h.layer.onResponse(answer(tx.request, 183), ctx());
+  h.clock.advanceTo(10_100);
+  const response = answer(tx.request, 487);
+  h.layer.onResponse(response, ctx());
+  t.equal(tx.state, 'Completed');
+  t.same(h.transport.times('ACK'), [[10_100, 'resend']], 'the 487 is ACKed (§17.1.1.3)');
+  h.clock.advanceTo(11_000);
+  h.layer.onResponse(response, ctx());
+  t.same(h.transport.times('ACK'), [[10_100, 'resend'], [11_000, 'resend']], 'its retransmission is re-ACKed');
+  t.same(user.events, ['response 180', 'timeout C', 'response 183', 'response 487'], 'told of Timer C once, and not again by the 183');
+  h.clock.advanceTo(10_100 + 32_000);
+  t.equal(tx.state, 'Terminated');
+  t.same(user.events.slice(-1), ['terminated completed']);
+  t.same(h.transitions.map((x) => `${x.from}>${x.to}`), ['Calling>Proceeding', 'Proceeding>Completed', 'Completed>Terminated']);
+  t.equal(h.timers.armedCount, 0);
+  t.equal(h.layer.liveCount, 0);
+});
+
+t.test('Timer C with no final response afterwards: the ICT ends 64·T1 later, nothing left', async (t) => {
+  const h = harness({ timerCMs: 10_000 });
+  const user = new RecordingClientUser();
+  const tx = h.layer.sendRequest(outgoing('INVITE'), UAC, user);
+  h.layer.onResponse(answer(tx.request, 180), ctx());
+  h.clock.advanceTo(10_000 + 31_999);
+  t.equal(tx.state, 'Proceeding');
+  t.same(user.events, ['response 180', 'timeout C']);
+  h.clock.advanceTo(10_000 + 32_000);
+  t.equal(tx.state, 'Terminated');
+  t.same(user.events, ['response 180', 'timeout C', 'terminated timeout']);
+  t.equal(h.timers.armedCount, 0);
+  t.equal(h.layer.liveCount, 0);
+});
+
+t.test('Timer C then a 2xx (the CANCEL lost the race): Accepted and passed up, so the TU can ACK and BYE it', async (t) => {
+  const h = harness({ timerCMs: 10_000 });
+  const user = new RecordingClientUser();
+  const tx = h.layer.sendRequest(outgoing('INVITE'), UAC, user);
+  h.layer.onResponse(answer(tx.request, 180), ctx());
+  h.clock.advanceTo(10_500);
+  h.layer.onResponse(answer(tx.request, 200), ctx());
+  t.equal(tx.state, 'Accepted');
+  t.same(user.events, ['response 180', 'timeout C', 'response 200']);
+  h.clock.advanceTo(10_500 + 32_000);
+  t.equal(tx.state, 'Terminated');
+  t.equal(h.timers.armedCount, 0);
+});
+
+t.test('a TU that terminates the ICT from inside the Timer C upcall leaves no timer behind', async (t) => {
+  const h = harness({ timerCMs: 10_000 });
+  const user = new RecordingClientUser();
+  const tx = h.layer.sendRequest(outgoing('INVITE'), UAC, {
+    onResponse: (r) => user.onResponse(r),
+    onTimeout: (x, timer) => {
+      user.onTimeout(x, timer);
+      x.terminate();
+    },
+    onTransportError: (x, reason) => user.onTransportError(x, reason),
+    onTerminated: (x, cause) => user.onTerminated(x, cause),
+  });
+  h.layer.onResponse(answer(tx.request, 180), ctx());
+  h.clock.advanceTo(10_000);
+  t.equal(tx.state, 'Terminated');
+  t.same(user.events, ['response 180', 'timeout C', 'terminated terminated-by-tu']);
+  t.equal(h.timers.armedCount, 0);
 });
 
 for (const status of [200, 202]) {

@@ -1,4 +1,4 @@
-/** The INVITE client transaction (RFC 3261 §17.1.1, Figure 5) with RFC 6026's Accepted state and Timer M (§7.2, §8.4). */
+/** The INVITE client transaction (RFC 3261 §17.1.1, Figure 5) with RFC 6026's Accepted state and Timer M (§7.2, §8.4), and a proxy-style Timer C (§16.8). */
 import { createAckForNon2xx, serializeMessage } from '../sip';
 import type { SipRequest, SipResponse } from '../sip/message';
 import type { Destination } from '../transport/transport-layer';
@@ -14,7 +14,9 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState> {
   private timerA = NO_TIMER;
   private intervalAMs: number;
   private timerB = NO_TIMER;
+  /** Timer C while it runs; once it fired, the 64·T1 bound on waiting for the CANCELled INVITE's final response. */
   private timerC = NO_TIMER;
+  private timerCFired = false;
   private timerD = NO_TIMER;
   private timerM = NO_TIMER;
 
@@ -84,7 +86,7 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState> {
       case 'Calling':
         // §17.1.1.2: Timer A only on unreliable transports, starting at T1; Timer B = 64·T1 always.
         if (this.out !== undefined && !this.out.reliable) this.timerA = timers.schedule(this.intervalAMs, () => this.onTimerA());
-        this.timerB = timers.schedule(64 * config.t1Ms, () => this.onTimeout('B'));
+        this.timerB = timers.schedule(64 * config.t1Ms, () => this.onTimerB());
         return;
       case 'Proceeding':
         this.restartTimerC();
@@ -147,15 +149,29 @@ export class InviteClientTransaction extends ClientTransactionBase<IctState> {
 
   private restartTimerC(): void {
     const timerCMs = this.env.config.timerCMs;
-    if (timerCMs === undefined) return;
+    if (timerCMs === undefined || this.timerCFired) return;
     this.timerC = cancel(this.env.timers, this.timerC);
-    this.timerC = this.env.timers.schedule(timerCMs, () => this.onTimeout('C'));
+    this.timerC = this.env.timers.schedule(timerCMs, () => this.onTimerC());
   }
 
-  private onTimeout(timer: 'B' | 'C'): void {
-    if (timer === 'B') this.timerB = NO_TIMER;
-    else this.timerC = NO_TIMER;
-    this.user.onTimeout(this, timer);
+  private onTimerB(): void {
+    this.timerB = NO_TIMER;
+    this.user.onTimeout(this, 'B');
     this.end('timeout');
+  }
+
+  /**
+   * §16.8: Timer C does not end the transaction: the TU is told (it answers 408 and CANCELs), and
+   * the CANCELled INVITE's 487 still completes here, so it gets its ACK (§17.1.1.3). Without any
+   * final response within 64·T1 (§9.1) the transaction ends so nothing is left behind.
+   */
+  private onTimerC(): void {
+    this.timerCFired = true;
+    // Armed before the upcall: a TU that terminates us from inside it cancels the bound too.
+    this.timerC = this.env.timers.schedule(64 * this.env.config.t1Ms, () => {
+      this.timerC = NO_TIMER;
+      this.end('timeout');
+    });
+    this.user.onTimeout(this, 'C');
   }
 }

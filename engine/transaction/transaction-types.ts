@@ -41,7 +41,11 @@ export interface ClientTransactionUser {
    * Accepted state every further 2xx (retransmissions and forks, RFC 6026 §8.4).
    */
   onResponse(response: SipResponse, tx: ClientTransaction): void;
-  /** Timer B or F (or C) fired before a final response: the TU synthesises 408 (§8.1.3.1). */
+  /**
+   * Timer B or F (or C) fired before a final response: the TU synthesises 408 (§8.1.3.1). After Timer C
+   * the INVITE transaction stays in Proceeding for up to 64·T1 so the TU can CANCEL (§16.8); responses
+   * may still be passed up in that time.
+   */
   onTimeout(tx: ClientTransaction, timer: ClientTimeoutTimer): void;
   /** The request could not be sent, or the transport reported a failure (§17.1.4): the TU maps it to 503. */
   onTransportError(tx: ClientTransaction, reason: string): void;

@@ -6,12 +6,12 @@
  */
 import type { SocketAddress } from '../../engine/ports/transport';
 import type { LogFields, Logger, LogLevel } from '../../engine/ports/logger';
-import { createB2bStack, type B2bStack } from '../../engine/b2b/b2b-stack';
+import type { B2bStack } from '../../engine/b2b/b2b-stack';
 import { defaultEngineConfig, parseConfigOrThrow, type EngineConfig } from '../../engine/config';
 import { defaultMiRegistry, handleJsonRpc } from '../../engine/mgmt';
 import { loadScript, type LoadedScript } from '../../engine/runtime/script-loader';
-import { ScriptHost } from '../../engine/script/script-host';
-import type { ScriptEnv } from '../../engine/script/script-env';
+import type { ScriptHost } from '../../engine/script/script-host';
+import { createScriptedStack } from '../../engine/script/scripted-stack';
 import type { ListenPoint } from '../../engine/transport/listen-point';
 import type { HostContext } from '../../simulator/host';
 import type { MiCallOutcome } from '../exec/agent-runner-api';
@@ -97,30 +97,15 @@ interface BuiltEngine {
   readonly host: ScriptHost;
 }
 
-/** The engine-runtime wiring on a simulator host (no sockets, no MI server, no wall clock). */
+/** The runtime's wiring (createScriptedStack) on a simulator host: no sockets, no MI server, no wall clock. */
 function buildEngineOnHost(ctx: HostContext, config: EngineConfig, script: LoadedScript, logger: Logger, params: ReadonlyMap<string, string>): BuiltEngine {
-  let stack: B2bStack | undefined;
   const listen: ListenPoint[] = ctx.listenPoints.map((p) => ({ protocol: p.protocol, local: { host: p.host, port: p.port }, advertised: { host: p.host, port: p.port } }));
-  const env: ScriptEnv = {
-    get logic() { return stack!.logic; }, get entities() { return stack!.entities; },
-    random: ctx.random.fork('script'), logger: logger.child({ component: 'script' }), listen,
-    upstream: config.upstream, fromSpecParam: config.fromSpecParam, scriptFile: script.file,
-    params: mergedParams(config, params),
-  };
-  const host: ScriptHost = new ScriptHost(script.routes, env);
-  stack = createB2bStack({
+  const built = createScriptedStack({
     transport: ctx.transport, listen, timers: ctx.timers, clock: ctx.clock, random: ctx.random, logger,
-    entitiesConfig: config.entities, logicConfig: config.logic,
-    delegate: () => host, hooks: host.hooks,
-    ...(host.logicRoutes === undefined ? {} : { globalRoutes: host.logicRoutes }),
+    config, routes: script.routes, scriptFile: script.file, params: new Map([...config.scriptParams, ...params]),
   });
-  ctx.onPacket((packet) => stack!.receive(packet));
-  return { stack, host };
-}
-
-/** The config's script_params with the flow's `params` over them. */
-function mergedParams(config: EngineConfig, params: ReadonlyMap<string, string>): ReadonlyMap<string, string> {
-  return new Map([...config.scriptParams, ...params]);
+  ctx.onPacket((packet) => built.stack.receive(packet));
+  return built;
 }
 
 /** One MI command through the JSON-RPC handler (the same path as `b2bkit mi` over HTTP). */

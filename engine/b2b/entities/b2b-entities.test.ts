@@ -463,7 +463,25 @@ t.test('client entity: Timer C after a provisional CANCELs the ringing callee (R
   inviteTx.respond(180, { toTag: 'ringing' });
   inviteTx.user.onTimeout(inviteTx, 'C');
   t.same(rig.transactions.methods(), ['INVITE', 'CANCEL'], 'the callee hears that we gave up');
+  const cancel = rig.transactions.last('CANCEL');
+  t.equal(cancel.request.topVia.branch, inviteTx.request.topVia.branch, 'the CANCEL matches the INVITE (§9.1)');
   t.same(owner.events.slice(-2), ['client reply 408 INVITE', 'client ended timeout']);
+  t.equal(inviteTx.terminated, false, 'the INVITE transaction stays to ACK the 487 (§16.8)');
+  const before = owner.events.length;
+  inviteTx.respond(487, { toTag: 'ringing' });
+  t.equal(owner.events.length, before, 'the 487 is not a second final reply upward');
+  idle(t, rig);
+});
+
+t.test('client entity: Timer C, then the callee answers 200 before the CANCEL: ACK + BYE, one 408 upward', async (t) => {
+  const { rig, owner, inviteTx } = clientCall();
+  inviteTx.respond(180, { toTag: 'ringing' });
+  inviteTx.user.onTimeout(inviteTx, 'C');
+  inviteTx.respond(200, { toTag: 'ringing', headers: [['Contact', '<sip:bob@10.0.0.2>']] });
+  t.equal(rig.transactions.acks.length, 1, 'the late 2xx is ACKed');
+  t.same(rig.transactions.methods(), ['INVITE', 'CANCEL', 'BYE'], 'and hung up');
+  t.same(owner.events.filter((e) => e.startsWith('client reply')), ['client reply 180 INVITE', 'client reply 408 INVITE']);
+  t.same(owner.events.filter((e) => e.startsWith('client ended')), ['client ended timeout']);
   idle(t, rig);
 });
 

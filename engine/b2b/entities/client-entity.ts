@@ -164,7 +164,8 @@ export class ClientEntityImpl extends EntityBase implements ClientEntity {
   private onInviteFailure(status: 408 | 503, reason: string): void {
     if (this.finalSeen || this.ended !== undefined) return;
     const endReason = this.cancel !== undefined ? 'cancelled' : status === 408 ? 'timeout' : 'transport-error';
-    // RFC 3261 §16.8 (Timer C): a callee still ringing when we give up is CANCELled, or it rings on for ever.
+    // RFC 3261 §16.8 (Timer C): a callee still ringing when we give up is CANCELled, or it rings on for ever;
+    // the INVITE transaction stays in Proceeding for its 487 (ACKed there), so it is not terminated here.
     if (status === 408 && this.provisionalSeen && this.cancel === undefined) {
       this.cancel = { reasonHeader: undefined, sent: false };
       this.sendCancel();
