@@ -20,7 +20,7 @@ import { REINVITE_MAX_RETRIES, REINVITE_RETRY_MS, REINVITE_WARN_MS, alive, endLe
  * connected (kept re-INVITEd late, then the media server called with its offer) · `target-calling`:
  * the new entity's INVITE is out · `kept-offering` (late SDP): kept re-INVITEd with the target's offer ·
  * `kept-late` (no-late-sdp): kept re-INVITEd without SDP · `target-offering`: target re-INVITEd with the
- * kept's offer · `reoffer-wait`: 491 from the target, retry armed · `finishing`: connected, the final NOTIFY
+ * kept's offer · `reoffer-wait`: 491 from the target, the late re-INVITE of the kept party armed · `finishing`: connected, the final NOTIFY
  * still unanswered · `rollback`: the old pair being re-offered · `done`.
  */
 export type Phase =
@@ -54,6 +54,8 @@ export abstract class BridgeCore implements MediaProcedure {
   /** The kept leg was re-INVITEd: a rollback re-offers the old pair. */
   protected keptTouched = false;
   protected deferred: Failure | undefined;
+  /** The kept party and the target already exchanged SDPs (§6.5 30 retry): a refused retry keeps the call. */
+  protected settled = false;
   protected earlySdp: BodyPart | undefined;
   protected readonly timers = new Set<TimerId>();
   protected retries = 0;

@@ -99,7 +99,7 @@ export abstract class BridgeFlow extends BridgeCore {
       return;
     }
     if (reply.status === 491) {
-      this.later(() => this.resendKept(), () => this.failAll({ status: 500, reason: 'Server Internal Error' }));
+      this.later(() => this.resendKept(), () => this.settled ? this.complete(true) : this.failAll({ status: 500, reason: 'Server Internal Error' }));
       return;
     }
     // §6.6: 481 or 408 to a re-INVITE: the kept dialog is dead.
@@ -134,7 +134,9 @@ export abstract class BridgeFlow extends BridgeCore {
         return;
       case 'kept-late':
         if (!ok) {
-          this.fail(reply);
+          // A refused retry (§6.5 30) leaves the call on the SDPs both parties already have.
+          if (this.settled) this.complete(true);
+          else this.fail(reply);
           return;
         }
         if (body === undefined) {
@@ -199,8 +201,7 @@ export abstract class BridgeFlow extends BridgeCore {
     // §6.5 29/30: the kept party gets the target's last SDP, the call stays up, the re-INVITE is retried.
     this.ackKeptNow(target.inSdp);
     if (reply.status === 491) {
-      this.phase = 'reoffer-wait';
-      this.later(() => this.offerTarget(), () => this.complete(true));
+      this.waitReoffer();
       return;
     }
     if (reply.status === 481 || reply.status === 408) this.fail(reply);
@@ -252,7 +253,7 @@ export abstract class BridgeFlow extends BridgeCore {
     if (this.send(this.kept, 'INVITE', body === undefined ? {} : { body }) !== undefined) return;
     this.awaitingKept = false;
     if (!alive(this.kept)) this.failAll({ status: 481, reason: 'Call/Transaction Does Not Exist' });
-    else this.later(() => this.resendKept(), () => this.failAll({ status: 500, reason: 'Server Internal Error' }));
+    else this.later(() => this.resendKept(), () => this.settled ? this.complete(true) : this.failAll({ status: 500, reason: 'Server Internal Error' }));
   }
 
   protected resendKept(): void {
@@ -269,7 +270,21 @@ export abstract class BridgeFlow extends BridgeCore {
     if (this.send(target, 'INVITE', offer === undefined ? {} : { body: offer }) !== undefined) return;
     // The target has an INVITE of its own open: its answer is on the way, the kept party gets the last SDP.
     this.ackKeptNow(target.inSdp);
+    this.waitReoffer();
+  }
+
+  /**
+   * §6.5 30: the kept party and the target hold each other's last SDPs; 2.1 s later the bridge restarts
+   * from the kept party (OpenSIPS's bridge-retry timer, bridging_start_old_ent): a late re-INVITE, whose
+   * fresh offer then goes to the target. Giving up leaves the call on the SDPs it has.
+   */
+  private waitReoffer(): void {
     this.phase = 'reoffer-wait';
-    this.later(() => this.offerTarget(), () => this.complete(true));
+    this.settled = true;
+    this.later(() => {
+      if (!alive(this.target) || !alive(this.kept)) return;
+      this.phase = 'kept-late';
+      this.offerKept(undefined);
+    }, () => this.complete(true));
   }
 }

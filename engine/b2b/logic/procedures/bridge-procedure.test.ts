@@ -137,7 +137,7 @@ t.test('no-late-sdp: the target gets the kept SDP, then the kept party is re-INV
   t.equal(host.outcome, 'completed caller+referee lifetime=43200000');
 });
 
-t.test('491 from the target: the kept party gets its last SDP and the re-INVITE is retried after 2.1 s (§6.5 30)', async (t) => {
+t.test('491 from the target: the kept party gets its last SDP; 2.1 s later the bridge restarts with a late re-INVITE of the kept party (§6.5 30)', async (t) => {
   const { host, proc } = transfer({ noLateSdp: true, notify: true, rollbackFailed: true });
   host.replyTo(proc, 'callee', 200, undefined, 'NOTIFY');
   host.replyTo(proc, 'referee', 200, sdp('referee'));
@@ -150,15 +150,68 @@ t.test('491 from the target: the kept party gets its last SDP and the re-INVITE 
   host.clock.advanceBy(2099);
   t.same(host.take(), []);
   host.clock.advanceBy(1);
-  t.same(host.take(), ['referee INVITE sdp=caller2']);
+  // OpenSIPS bridging_start_old_ent: the kept party is asked again (SIPssert 30: its ACK carries SDP).
+  t.same(host.take(), ['caller INVITE']);
+  host.replyTo(proc, 'caller', 200, sdp('caller3'));
+  t.same(host.take(), ['referee INVITE sdp=caller3'], 'the fresh offer goes to the target');
   host.replyTo(proc, 'referee', 491);
+  t.same(host.take(), ['caller ACK sdp=referee']);
   host.clock.advanceBy(2100);
-  t.same(host.take(), ['referee INVITE sdp=caller2']);
+  t.same(host.take(), ['caller INVITE']);
   t.same(host.warnings, ['bridge: re-INVITE still refused'], 'warned once 4 s after the first 491');
+  host.replyTo(proc, 'caller', 200, sdp('caller4'));
+  t.same(host.take(), ['referee INVITE sdp=caller4']);
   host.replyTo(proc, 'referee', 200, sdp('referee3'));
-  t.same(host.take(), ['referee ACK', 'paired caller+referee']);
+  t.same(host.take(), ['referee ACK', 'caller ACK sdp=referee3', 'paired caller+referee']);
   t.equal(host.outcome, 'completed caller+referee lifetime=43200000');
   t.equal(host.timers.armedCount, 0);
+});
+
+t.test('491 retry: a kept party refusing the late re-INVITE keeps the call on the SDPs it has', async (t) => {
+  const { host, proc } = transfer({ noLateSdp: true, rollbackFailed: true }, {}, true);
+  host.replyTo(proc, 'referee', 200, sdp('referee'));
+  host.replyTo(proc, 'caller', 200, sdp('caller2'));
+  host.replyTo(proc, 'referee', 491);
+  host.clock.advanceBy(2100);
+  t.same(host.take().slice(-1), ['caller INVITE']);
+  host.replyTo(proc, 'caller', 488);
+  t.same(host.take(), ['paired caller+referee'], 'no rollback, no BYE');
+  t.equal(host.outcome, 'completed caller+referee lifetime=43200000');
+});
+
+t.test('glare (§1.6): re-INVITE/UPDATE from a leg whose media the bridge is changing gets 491, the bridge goes on', async (t) => {
+  const { host, proc } = transfer({ noLateSdp: true }, {}, true);
+  host.take();
+  t.equal(host.request(proc, 'caller', 'INVITE'), true, 'kept party while the target is called');
+  t.same(host.take(), ['caller reply INVITE 491']);
+  host.replyTo(proc, 'referee', 200, sdp('referee'));
+  host.take();
+  t.equal(host.request(proc, 'caller', 'UPDATE'), true, 'kept party while its late re-INVITE is out');
+  t.equal(host.request(proc, 'referee', 'INVITE'), true, 'target while the kept party is re-INVITEd');
+  t.same(host.take(), ['caller reply UPDATE 491', 'referee reply INVITE 491']);
+  t.equal(host.request(proc, 'caller', 'INFO'), false, 'other methods are not the procedure’s');
+  host.replyTo(proc, 'caller', 200, sdp('caller2'));
+  t.same(host.take(), ['referee INVITE sdp=caller2']);
+  t.equal(host.request(proc, 'referee', 'INVITE'), true, 'target while our re-INVITE is out');
+  t.same(host.take(), ['referee reply INVITE 491']);
+  host.replyTo(proc, 'referee', 200, sdp('referee2'));
+  t.same(host.take(), ['referee ACK', 'caller ACK sdp=referee2', 'paired caller+referee']);
+  t.equal(host.outcome, 'completed caller+referee lifetime=43200000');
+  t.equal(host.request(proc, 'caller', 'INVITE'), false, 'after the bridge: relayed as usual');
+});
+
+t.test('glare (§1.6): the old partner is relayed to until the kept party is touched, then gets 491; the media server gets 491 while called', async (t) => {
+  const { host, proc } = transfer({ notify: true }, { target: referee, provMedia: media });
+  t.same(host.take().slice(-1), ['caller INVITE']);
+  t.equal(host.request(proc, 'callee', 'INVITE'), true, 'the kept party is being re-INVITEd: its partner waits');
+  t.same(host.take(), ['callee reply INVITE 491']);
+  host.replyTo(proc, 'caller', 200, sdp('caller2'));
+  host.take();
+  t.equal(host.request(proc, 'media', 'UPDATE'), true);
+  t.same(host.take(), ['media reply UPDATE 491']);
+  const plain = transfer({ notify: true });
+  plain.host.take();
+  t.equal(plain.host.request(plain.proc, 'callee', 'INVITE'), false, 'untouched kept party: the partner’s re-INVITE is relayed');
 });
 
 t.test('491 from the target, then the target re-INVITEs first: the bridge completes and the re-INVITE is the script’s to relay (§6.5 29)', async (t) => {
@@ -472,7 +525,7 @@ t.test('no-late-sdp: a target dialog that answers 481 to the re-offer fails the 
   t.equal(host.outcome, 'failed 481 end=true');
 });
 
-t.test('no-late-sdp: a target with its own INVITE open is re-offered later', async (t) => {
+t.test('no-late-sdp: a target with its own INVITE open: the bridge restarts from the kept party later', async (t) => {
   const { host, proc } = transfer({ noLateSdp: true }, {}, true);
   host.replyTo(proc, 'referee', 200, sdp('referee'));
   host.entity('referee').refuse = true;
@@ -480,7 +533,9 @@ t.test('no-late-sdp: a target with its own INVITE open is re-offered later', asy
   t.same(host.take().slice(-1), ['caller ACK sdp=referee'], 'the kept party is ACKed with the target SDP meanwhile');
   host.entity('referee').refuse = false;
   host.clock.advanceBy(2100);
-  t.same(host.take(), ['referee INVITE sdp=caller2']);
+  t.same(host.take(), ['caller INVITE']);
+  host.replyTo(proc, 'caller', 200, sdp('caller3'));
+  t.same(host.take(), ['referee INVITE sdp=caller3']);
 });
 
 t.test('rollback: the old peer hanging up during the re-offer ends the session', async (t) => {

@@ -52,10 +52,17 @@ class BridgeProcedure extends BridgeFlow {
 
   onRequest(leg: Leg, request: ReceivedRequest): boolean {
     if (this.phase === 'done') return false;
-    if (request.request.method !== 'BYE') {
+    const method = request.request.method;
+    if (method !== 'BYE') {
       // §6.5 29/30: a re-INVITE from either party while our retry waits is simply relayed: the bridge is done.
-      if ((this.phase === 'reoffer-wait' || this.phase === 'finishing') && (leg === this.kept || leg === this.target)) this.complete(true);
-      return false;
+      if ((this.phase === 'reoffer-wait' || this.phase === 'finishing') && (leg === this.kept || leg === this.target)) {
+        this.complete(true);
+        return false;
+      }
+      if ((method !== 'INVITE' && method !== 'UPDATE') || !this.mediaBusy(leg)) return false;
+      // §1.6 glare (RFC 3261 §14.2, RFC 3311 §5.2): our own offer/answer runs on this leg: 491, the party retries later.
+      if (!request.answered) leg.entity.reply(request, 491);
+      return true;
     }
     const known = leg === this.kept || leg === this.media || leg === this.target || leg === this.initiator.leg || leg === this.partner;
     if (!known) return false;
@@ -96,9 +103,29 @@ class BridgeProcedure extends BridgeFlow {
     return true;
   }
 
-  // ---- steps ----
-
   // ---- ends ----
+
+  /** The leg's media is the procedure's to change now: a re-INVITE/UPDATE from it would cross ours. */
+  private mediaBusy(leg: Leg): boolean {
+    if (leg === this.kept) return this.phase !== 'reoffer-wait' && this.phase !== 'finishing' && this.phase !== 'done';
+    switch (this.phase) {
+      case 'start': case 'hold': case 'media-kept-late':
+        return this.keptTouched && leg === this.partner;
+      case 'media-calling':
+        return leg === this.media || (this.keptTouched && leg === this.partner);
+      case 'target-calling': case 'kept-offering': case 'kept-late': case 'target-offering':
+        // Once the kept party was re-INVITEd, its old partner's offers can no longer be relayed to it.
+        return leg === this.target || (this.keptTouched && leg === this.partner);
+      case 'rollback':
+        return leg === this.partner;
+      case 'reoffer-wait': case 'finishing': case 'done':
+        return false;
+      default: {
+        const never: never = this.phase;
+        throw new Error(`bridge: unknown phase ${String(never)}`);
+      }
+    }
+  }
 
   private beforeAnswer(): boolean {
     switch (this.phase) {
