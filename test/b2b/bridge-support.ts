@@ -5,13 +5,8 @@ import type { World } from '../../simulator';
 import { leftovers, newWorld, type SimUa } from '../dialog/sim-ua';
 import type { LinkSpec, SimHost } from '../../simulator';
 import { addB2b, b2bLeftovers, calleeAt, viaB2b, type SimB2b } from './sim-b2b';
-import { parseMessage } from '../../engine/sip';
 import type { BodyPart } from '../../engine/dialog/request-factory';
-import { createUserAgentStack } from '../../engine/dialog/user-agent-stack';
-import type { InviteSession } from '../../engine/dialog/invite-session';
-import type { Reply } from '../../engine/dialog/session-types';
-import type { SipRequest } from '../../engine/sip/message';
-import { sdpName, type Party, type PartyPlan } from './starters-support';
+import { addParty, watchSession, type Party, type PartyPlan } from './starters-support';
 
 export interface TransferOptions {
   readonly flags?: BridgeFlags;
@@ -47,69 +42,11 @@ export function partySdp(name: string): BodyPart {
   return { body: encoder.encode(`v=0\r\no=${name} 1 1 IN IP4 10.0.0.1\r\ns=${name}\r\nc=IN IP4 10.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=sendrecv\r\n`), contentType: 'application/sdp' };
 }
 
-export interface BridgeParty extends Party {
-  /** Replaces the default re-INVITE answer (200 with the party's SDP). */
-  onReinvite: ((request: SipRequest, reply: Reply, answer: () => void) => void) | undefined;
-}
+/** A transfer party: a starters-support party with the audio SDP `hold` needs. */
+export type BridgeParty = Party;
 
-/** A UA that answers INVITEs per `plan` with its SDP and re-INVITEs with the same, logging what reaches it. */
 function addBridgeParty(world: World, name: string, address: string, plan: PartyPlan, log: string[]): SimHost<SimUa> & { readonly party: BridgeParty } {
-  const party: BridgeParty = { name, wire: [], times: [], requests: [], session: undefined, invite: undefined, ended: undefined, onReinvite: undefined };
-  const host = world.addHost<SimUa>({
-    name, addresses: [address], listen: [{ protocol: 'udp', port: 5060 }],
-    build: (ctx) => {
-      const stack = createUserAgentStack({
-        transport: ctx.transport,
-        listen: [{ protocol: 'udp', local: { host: address, port: 5060 }, advertised: { host: address, port: 5060 } }],
-        timers: ctx.timers, random: ctx.random,
-        delegate: {
-          onInvite: (invite) => {
-            party.invite = invite;
-            if (typeof plan === 'object') {
-              invite.reject(plan.reject);
-              return;
-            }
-            invite.progress(180);
-            if (plan === 'ring') return;
-            ctx.timers.schedule(20, () => {
-              if (invite.state !== 'proceeding') return;
-              const session = invite.accept({ body: partySdp(name) });
-              if (session !== undefined) watchParty(party, session);
-            });
-          },
-        },
-      });
-      ctx.onPacket((packet) => {
-        const parsed = parseMessage(packet.data);
-        if (parsed.ok) {
-          const m = parsed.message;
-          const line = m.kind === 'request' ? `${m.method} ${sdpName(m.body)}` : `${m.status} ${sdpName(m.body)}`;
-          if (m.kind === 'request') party.requests.push(m);
-          if (m.kind === 'request' || m.status >= 200) {
-            party.wire.push(line);
-            party.times.push(world.nowMs);
-            log.push(`${name}<${line}`);
-          }
-        }
-        stack.receive(packet);
-      });
-      return { stack, ctx };
-    },
-  });
-  return Object.assign(host, { party });
-}
-
-function watchParty(party: BridgeParty, session: InviteSession): void {
-  party.session = session;
-  const body = partySdp(party.name);
-  session.handler = {
-    onTerminated: (_s, reason) => { party.ended = reason; },
-    onReinvite: (_s, request, reply) => {
-      const answer = () => reply(200, { body });
-      if (party.onReinvite === undefined) answer();
-      else party.onReinvite(request, reply, answer);
-    },
-  };
+  return addParty(world, name, address, plan, log, partySdp(name));
 }
 
 /** The script of §6.5: REFER → 202, endDlgLeg unless notify, clientNew("referee", Refer-To), bridge("peer", "referee"). */
@@ -160,7 +97,7 @@ export function transferWorld(seed: number, options: TransferOptions = {}): Tran
   const failure = addBridgeParty(world, 'failure', '10.0.0.6', 'answer', log);
   const hosts: Array<SimHost<SimUa>> = [caller, callee, referee, media, failure];
   caller.app.stack.core.invite({ to: calleeAt('10.0.0.2'), destination: viaB2b(), body: partySdp('caller') }, {
-    onAccepted: (session) => watchParty(caller.party, session),
+    onAccepted: (session) => watchSession(caller.party, session, partySdp('caller')),
   });
   world.runSync({ until: () => callee.party.wire.includes('ACK empty') && caller.party.session !== undefined });
   return {

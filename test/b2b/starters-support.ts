@@ -5,6 +5,7 @@ import type { BodyPart } from '../../engine/dialog/request-factory';
 import { createUserAgentStack } from '../../engine/dialog/user-agent-stack';
 import type { InviteSession } from '../../engine/dialog/invite-session';
 import type { IncomingInvite } from '../../engine/dialog/incoming-invite';
+import type { Reply } from '../../engine/dialog/session-types';
 import type { SimHost, World } from '../../simulator';
 import type { SimUa } from '../dialog/sim-ua';
 
@@ -33,19 +34,16 @@ export interface Party {
   session: InviteSession | undefined;
   invite: IncomingInvite | undefined;
   ended: string | undefined;
+  /** Replaces the default re-INVITE answer (200 with the party's SDP). */
+  onReinvite?: ((request: SipRequest, reply: Reply, answer: () => void) => void) | undefined;
 }
 
 /** A UA that answers INVITEs per `plan` with its own SDP (as offer or answer) and re-INVITEs with the same. */
-export function addParty(world: World, name: string, address: string, plan: PartyPlan = 'answer', log?: string[]): SimHost<SimUa> & { readonly party: Party } {
-  const party: Party = { name, wire: [], times: [], requests: [], session: undefined, invite: undefined, ended: undefined };
-  const body = sdp(name);
-  const watch = (session: InviteSession): void => {
-    party.session = session;
-    session.handler = {
-      onTerminated: (_s, reason) => { party.ended = reason; },
-      onReinvite: (_s, _request, reply) => reply(200, { body }),
-    };
-  };
+export function addParty(
+  world: World, name: string, address: string, plan: PartyPlan = 'answer', log?: string[], body: BodyPart = sdp(name),
+): SimHost<SimUa> & { readonly party: Party } {
+  const party: Party = { name, wire: [], times: [], requests: [], session: undefined, invite: undefined, ended: undefined, onReinvite: undefined };
+  const watch = (session: InviteSession): void => watchSession(party, session, body);
   const host = world.addHost<SimUa>({
     name, addresses: [address], listen: [{ protocol: 'udp', port: 5060 }],
     build: (ctx) => {
@@ -95,7 +93,11 @@ export function watchSession(party: Party, session: InviteSession, body: BodyPar
   party.session = session;
   session.handler = {
     onTerminated: (_s, reason) => { party.ended = reason; },
-    onReinvite: (_s, _request, reply) => reply(200, { body }),
+    onReinvite: (_s, request, reply) => {
+      const answer = (): void => reply(200, { body });
+      if (party.onReinvite === undefined) answer();
+      else party.onReinvite(request, reply, answer);
+    },
   };
 }
 
