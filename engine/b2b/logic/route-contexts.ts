@@ -23,6 +23,8 @@ export interface RouteVerbs {
   bridge(run: RequestRun, first: string, second: string, options: { readonly provMedia?: ClientDeclaration; readonly flags?: BridgeFlags }): void;
   handleReply(leg: Leg, reply: EntityReply, sent: SentRequest, flags: HandleReplyFlags, edited: SipResponse | undefined): void;
   bridgeRetry(leg: Leg, reply: EntityReply, sent: SentRequest, next: ClientDeclaration): void;
+  /** An ending verb called after the session ended in the same run: logged, and `received` still answered. */
+  endedAlready(leg: Leg, verb: string, received: ReceivedRequest | undefined): void;
 }
 
 abstract class RouteRun {
@@ -59,6 +61,10 @@ abstract class RouteRun {
   }
 
   endDlgLeg(): void {
+    if (this.gone('endDlgLeg', undefined)) {
+      this.endedLeg();
+      return;
+    }
     this.check('endDlgLeg');
     this.verbs.endDlgLeg(this.leg);
     this.endedLeg();
@@ -70,6 +76,16 @@ abstract class RouteRun {
   }
 
   protected endedLeg(): void {}
+
+  /**
+   * True when the session already ended during this run (e.g. the 200 to the last leg's BYE): OpenSIPS does
+   * not free a session while its route runs, so the verbs that end a leg are then no-ops, not errors.
+   */
+  protected gone(verb: string, received: ReceivedRequest | undefined): boolean {
+    if (!this.open || !this.verbs.session.destroyed) return false;
+    this.verbs.endedAlready(this.leg, verb, received);
+    return true;
+  }
 
   protected check(verb: string): void {
     if (!this.open) throw new LogicUsageError('not-allowed-here', `${verb}: the ${this.where} run is over (verbs are only valid while the route runs)`);
@@ -105,6 +121,10 @@ export class RequestRun extends RouteRun implements LogicRequestContext {
   }
 
   deleteEntity(): void {
+    if (this.gone('deleteEntity', this.received)) {
+      this.decidedValue = true;
+      return;
+    }
     this.check('deleteEntity');
     this.decidedValue = true;
     this.verbs.deleteEntity(this.leg, this.received);

@@ -8,7 +8,7 @@ import { AUTH_CHALLENGE_HEADERS, REFER_HEADERS, bodyOf, nextMaxForwards, type He
 import type { LogicServices } from './logic-services';
 import { rewriteReplaces, type PeerDialogLookup } from './replaces';
 import type { HandleReplyFlags } from './scripted-types';
-import { DELETE_GRACE_MS, type Leg, type Session } from './session';
+import type { Leg, Session } from './session';
 
 export class ScriptedRelay {
   /** The received request being relayed right now, for replies fired before `sendRequest` returns. */
@@ -101,19 +101,27 @@ export class ScriptedRelay {
       }
       received.entity.reply(received, status, { reason: reply.reason, headers, ...(body === undefined ? {} : { body }) });
     }
-    // §6.6: a 481 or 408 to a re-INVITE means the dialog is dead: the session lives 30 s more.
-    if (method === 'INVITE' && (status === 481 || status === 408)) this.services.setLifetime(this.session, DELETE_GRACE_MS);
+    // §6.6 (a 481 or 408 means the dialog is dead) is applied by the caller, which knows the running procedure.
     return true;
   }
 
-  /** §1.4: the leg a request was relayed to has ended: its answer never comes (a BYE gets 200, the rest 481). */
-  legEnded(leg: Leg): void {
+  /**
+   * §1.4: the leg a request was relayed to has ended: its answer never comes (a BYE gets 200, the rest 481).
+   * Returns the legs told 481 (their dialog is gone for them: §6.6).
+   */
+  legEnded(leg: Leg): Leg[] {
+    const told: Leg[] = [];
     for (const [received, target] of this.waiting) {
       if (target !== leg) continue;
       this.waiting.delete(received);
       this.session.pending.delete(received);
-      if (!received.answered) received.entity.reply(received, received.request.method === 'BYE' ? 200 : 481);
+      if (received.answered) continue;
+      const bye = received.request.method === 'BYE';
+      received.entity.reply(received, bye ? 200 : 481);
+      const from = this.legOfEntity(received);
+      if (!bye && from !== undefined) told.push(from);
     }
+    return told;
   }
 
   private rewriteReferTo(headers: HeaderPairs): void {

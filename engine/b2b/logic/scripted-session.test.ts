@@ -175,10 +175,10 @@ t.test('moveLeg: the leg and its entity belong to the other session; the emptied
   t.equal(h.logic.internals.find(one.key), session1, 'the old session still has its caller');
   h.fake.takeLog();
   h.fake.incoming(one.client, 'INFO');
-  t.same(h.fake.takeLog(), ['C1 reply INFO 481'], 'requests now reach the new session (no peer there)');
+  // §6.6: no peer there, so 481; the leg's dialog is then gone and the leg is ended with the session it was alone in.
+  t.same(h.fake.takeLog(), ['C1 reply INFO 481', 'C1 terminate'], 'requests now reach the new session (no peer there)');
+  t.equal(h.logic.internals.find(handle.session.key), undefined, 'the new session went with its only leg');
   h.logic.terminate(one.key);
-  t.equal(h.logic.internals.find(handle.session.key), handle.session);
-  h.logic.terminate(handle.session.key);
   t.equal(h.logic.counts.sessions, 0);
 });
 
@@ -203,4 +203,90 @@ t.test('the leg a request was relayed to ends: the request gets 481 at once, and
   (s.client as unknown as { end(reason: string): void }).end('transport-error');
   t.same(h.fake.takeLog(), ['C1 send INFO {Max-Forwards:69|X-Leg:callee}', 'S1 reply INFO 481', 'S1 terminate']);
   t.equal(h.logic.counts.sessions, 0);
+});
+
+t.test('§6.6: a request with no peer to go to gets 481 and its dead leg is ended; a relayed 481 to any in-dialog request leaves 30 s', async (t) => {
+  const h = logicHarness({ maxDurationS: 1000 });
+  const s = answered(h, { callbacks: { onBye: () => 'drop' } });
+  h.fake.takeLog();
+  h.fake.incoming(s.client, 'BYE');
+  t.same(h.fake.takeLog(), ['C1 reply BYE 200', 'C1 delete'], 'the callee left; the caller stays alone');
+  h.fake.incoming(s.server, 'INFO');
+  t.same(h.fake.takeLog(), ['S1 reply INFO 481', 'S1 terminate'], 'RFC 3261 §12.2.1.2: the caller drops the dialog on the 481, so its leg is ended');
+  t.equal(h.logic.counts.sessions, 0, 'and the session goes, not at max_duration');
+
+  const h2 = logicHarness({ maxDurationS: 1000 });
+  const s2 = answered(h2);
+  h2.fake.incoming(s2.server, 'INFO');
+  t.equal(h2.logic.list()[0]!.lifetime, 1000);
+  h2.fake.replyTo(s2.client, 'INFO', 481);
+  t.equal(h2.logic.list()[0]!.lifetime, 30, 'a relayed 481 to INFO: the session lives 30 s more');
+  t.same(h2.fake.takeLog().slice(-1), ['S1 reply INFO 481']);
+});
+
+t.test('§6.6: a relayed request whose target leg the script deletes: 481 to the sender, whose leg is then ended', async (t) => {
+  const h = logicHarness();
+  const routes: LogicRoutes = {
+    request: (ctx) => {
+      if (ctx.request.method !== 'BYE') ctx.passRequest();
+      else {
+        ctx.sendReply(200, 'OK');
+        ctx.deleteEntity();
+      }
+    },
+  };
+  const s = answered(h, { routes });
+  h.fake.takeLog();
+  h.fake.incoming(s.server, 'REFER', { headers: ['Refer-To: <sip:t1@10.0.0.7>'] });
+  h.fake.incoming(s.client, 'BYE');
+  t.same(h.fake.takeLog().slice(1), ['C1 reply BYE 200', 'C1 delete', 'S1 reply REFER 481', 'S1 terminate']);
+  t.equal(h.logic.counts.sessions, 0);
+});
+
+t.test('deleteEntity / endDlgLeg after the session ended in the same route run are no-ops; bridge still throws session-gone', async (t) => {
+  const h = logicHarness();
+  const caught: string[] = [];
+  const routes: LogicRoutes = {
+    request: (ctx) => {
+      if (ctx.request.method !== 'BYE') {
+        ctx.passRequest();
+        return;
+      }
+      ctx.sendReply(200, 'OK');
+      // The real entities layer ends the leg on the 200 to its BYE; the fake is told to.
+      (s.server as unknown as { end(reason: string): void }).end('bye-received');
+      ctx.deleteEntity();
+      ctx.endDlgLeg();
+      try {
+        ctx.bridge('this', 'x');
+      } catch (error) {
+        caught.push(error instanceof LogicUsageError ? error.code : String(error));
+      }
+    },
+  };
+  const s = answered(h, { routes, callbacks: { onBye: (e) => (e.entity.kind === 'client' ? 'drop' : 'follow') } });
+  h.fake.incoming(s.client, 'BYE');
+  h.fake.takeLog();
+  h.fake.incoming(s.server, 'BYE');
+  t.same(h.fake.takeLog(), ['S1 reply BYE 200']);
+  t.equal(h.logic.counts.sessions, 0);
+  t.same(caught, ['session-gone']);
+  t.same(h.errors, [], 'no verb threw out of the route');
+});
+
+t.test('abort: a client still being called is detached, not deleted, so its CANCEL (held until a provisional, RFC 3261 §9.1) still goes', async (t) => {
+  const h = logicHarness();
+  const s = start(h);
+  const handle = h.logic.internals.scripted(h.logic.internals.find(s.key)!)!;
+  (handle as unknown as ProcedureHost).services.timers.schedule(10, () => { throw new Error('procedure bug'); });
+  h.fake.takeLog();
+  h.clock.advanceTo(10);
+  const log = h.fake.takeLog();
+  t.same(log.slice(0, 3), ['S1 terminate 408', 'S1 reply INVITE 408', 'C1 terminate'], 'the caller gets 408, the client is told to end');
+  t.notOk(log.includes('C1 delete'), 'the client is not deleted');
+  t.equal(h.logic.counts.sessions, 0);
+  t.equal(s.client.state, 'new', 'the client lives on until its 487');
+  h.fake.inviteReply(s.client, 487);
+  t.equal(s.client.state, 'terminated');
+  t.equal(h.fake.live.size, 0);
 });

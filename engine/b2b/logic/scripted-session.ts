@@ -15,7 +15,7 @@ import { ScriptedRelay } from './scripted-relay';
 import {
   LogicUsageError, type BridgeFlags, type CallbackDecision, type ClientDeclaration, type HandleReplyFlags, type LogicRequestContext,
 } from './scripted-types';
-import { liveLegs, type Leg, type Session, type SessionHandler } from './session';
+import { DELETE_GRACE_MS, liveLegs, type Leg, type Session, type SessionHandler } from './session';
 
 /** §1.5: the methods the logic classifies; anything else is relayed without running the route. */
 const CLASSIFIED: ReadonlySet<string> = new Set(['INVITE', 'ACK', 'BYE', 'MESSAGE', 'SUBSCRIBE', 'NOTIFY', 'REFER', 'CANCEL', 'UPDATE', 'INFO']);
@@ -100,7 +100,7 @@ export class ScriptedSession extends ScriptedHost implements SessionHandler, Rou
 
   onLegEnded(leg: Leg, reason: EntityEndReason): void {
     this.procedure?.onLegEnded(leg, reason);
-    this.relay.legEnded(leg);
+    const told481 = this.relay.legEnded(leg);
     const session = this.session;
     const peer = leg.peer;
     this.unpair(leg);
@@ -109,7 +109,11 @@ export class ScriptedSession extends ScriptedHost implements SessionHandler, Rou
       this.services.markForDeletion(session);
       return;
     }
-    if (this.procedure === undefined && peer !== undefined && !peer.ended && UNEXPECTED_END.has(reason)) this.services.endAllLegs(session, leg);
+    if (this.procedure === undefined && peer !== undefined && !peer.ended && UNEXPECTED_END.has(reason)) {
+      this.services.endAllLegs(session, leg);
+      return;
+    }
+    for (const from of told481) this.dialogGone(from, false);
   }
 
   /** Called once by the session core when the session is freed. */
@@ -135,6 +139,7 @@ export class ScriptedSession extends ScriptedHost implements SessionHandler, Rou
     }
     if (target === undefined) {
       reply(received, 481);
+      this.dialogGone(leg, false);
       return;
     }
     // The other side has its own request pending: the answer a UA gives on glare (RFC 3261 §14.1).
@@ -185,6 +190,7 @@ export class ScriptedSession extends ScriptedHost implements SessionHandler, Rou
     const final = this.relay.relayReply(leg, reply, received, flags, edited);
     // §1.4: the session goes once the final reply to a relayed BYE came back (and was relayed).
     if (final && sent.method === 'BYE') this.services.finish(this.session, 'bye');
+    else if (final && (reply.status === 481 || reply.status === 408)) this.dialogGone(this.legOf(received), true);
   }
 
   bridgeRetry(leg: Leg, _reply: EntityReply, sent: SentRequest, next: ClientDeclaration): void {
@@ -194,6 +200,16 @@ export class ScriptedSession extends ScriptedHost implements SessionHandler, Rou
       throw new LogicUsageError('not-allowed-here', `bridgeRetry: the reply from "${leg.id}" does not answer the INVITE of a running initial call or bridge`);
     }
     if (!procedure.retry(next)) throw new LogicUsageError('not-allowed-here', `bridgeRetry: the ${procedure.kind} procedure cannot retry now`);
+  }
+
+  endedAlready(leg: Leg, verb: string, received: ReceivedRequest | undefined): void {
+    this.services.logger.debug({ key: this.session.key, leg: leg.id, verb }, 'b2b verb after the session ended: nothing to do');
+    if (received === undefined || received.answered) return;
+    try {
+      reply(received, received.request.method === 'BYE' ? 200 : 481);
+    } catch (error) {
+      this.services.logger.debug({ key: this.session.key, error: String(error) }, 'answering a request of an ended session failed');
+    }
   }
 
   // ---- helpers ----
@@ -244,6 +260,23 @@ export class ScriptedSession extends ScriptedHost implements SessionHandler, Rou
     const sdp = leg.outSdp;
     if (sdp === undefined) reply(received, 488);
     else received.entity.reply(received, 200, { body: sdp });
+  }
+
+  /**
+   * §6.6: a 481/408 final answer to an in-dialog request (ours, or relayed to `leg`) means the dialog is dead
+   * (RFC 3261 §12.2.1.2: the UA drops it): the session lives 30 s more, and a leg that has no peer left is
+   * ended now (BYE; a 481 to it ends the entity) so the session goes with it instead of waiting for the sweep.
+   * Not while a procedure runs (it may be about to give the leg a new peer, and it owns the lifetime, §6.8),
+   * unless the 481/408 came from the peer.
+   */
+  private dialogGone(leg: Leg | undefined, fromPeer: boolean): void {
+    const session = this.session;
+    if (session.destroyed || session.state === 'cancel' || (this.procedure !== undefined && !fromPeer)) return;
+    this.services.setLifetime(session, DELETE_GRACE_MS);
+    if (leg === undefined || this.procedure !== undefined || this.livePeer(leg) !== undefined) return;
+    if (leg.ended || leg.entity.state === 'terminated') return;
+    this.services.logger.debug({ key: session.key, leg: leg.id }, 'b2b leg has no peer and its dialog is gone: ended');
+    this.endDlgLeg(leg);
   }
 
   private livePeer(leg: Leg): Leg | undefined {

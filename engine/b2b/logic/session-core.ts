@@ -170,14 +170,19 @@ export class SessionCore {
     if (!session.destroyed && liveLegs(session).length === 0) this.destroy(session, 'ended');
   }
 
-  /** After a BYE completed: the remaining entities are deleted without signalling and the session dropped. */
+  /**
+   * After a BYE completed: the remaining entities are deleted without signalling and the session dropped.
+   * A client being cancelled is not deleted but detached (its events are ignored from then on): RFC 3261
+   * §9.1 may hold its CANCEL until a provisional arrives, and deleting it would lose that CANCEL (and the
+   * 487's ACK), leaving the callee ringing; it ends on its own at the 487 or the CANCEL timeout.
+   */
   finish(session: Session, cause: string): void {
     if (session.destroyed) return;
     this.answerPending(session);
     for (const leg of liveLegs(session)) {
       leg.ended = true;
       leg.entity.ownerData = undefined;
-      if (leg.entity.state !== 'terminated') leg.entity.delete();
+      if (leg.entity.state !== 'terminated' && !beingCancelled(leg)) leg.entity.delete();
     }
     this.destroy(session, cause);
   }
@@ -190,7 +195,8 @@ export class SessionCore {
     } catch (error) {
       this.logger.error({ key: session.key, error: String(error) }, 'ending a failed b2b session threw; deleting it');
     }
-    // The handler is the suspect: a second failure must not leave the session behind, so it is dropped now.
+    // The handler is the suspect: a second failure must not leave the session behind, so it is dropped now
+    // (clients being cancelled by endAllLegs above outlive it: see finish).
     if (!session.destroyed) this.finish(session, 'error');
   }
 
@@ -275,4 +281,10 @@ export class SessionCore {
       this.finish(session, 'error');
     }
   }
+}
+
+/** A client leg told to end (endAllLegs / endDlgLeg) before any final answer: its CANCEL, maybe deferred, is under way. */
+function beingCancelled(leg: Leg): boolean {
+  const state = leg.entity.state;
+  return leg.disconnected && leg.entity.kind === 'client' && (state === 'new' || state === 'early');
 }
