@@ -50,6 +50,14 @@ export const BENCHMARKS: ReadonlyArray<{ readonly name: string; readonly run: Be
     name: 'udp-cps',
     run: async (quick, out) => (await import('../../bench/udp-cps/main')).main(quick ? ['--quick'] : [], out),
   },
+  {
+    name: 'sim-cps',
+    run: async (quick, out) => (await import('../../bench/sim-cps/main')).main(quick ? ['--quick'] : [], out),
+  },
+  {
+    name: 'memory',
+    run: async (quick, out) => (await import('../../bench/memory/main')).main(quick ? ['--quick'] : [], out),
+  },
 ];
 
 const USAGE = `usage: b2bkit bench [NAME...] [--quick]   (NAME: ${BENCHMARKS.map((b) => b.name).join(', ')}; default: all)\n`;
