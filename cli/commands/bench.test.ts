@@ -24,12 +24,12 @@ function fakes(codes: Record<string, number | Error> = {}) {
 }
 
 t.test('the benchmarks are parse, timers, transactions, simulator, runner, udp-cps in that order', async (t) => {
-  t.same(BENCHMARKS.map((b) => b.name), ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps', 'sim-cps', 'memory']);
+  t.same(BENCHMARKS.map((b) => b.name), ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps', 'hash_size', 'sim-cps', 'memory']);
 });
 
 t.test('parseBenchArgs: no names means all in order; --quick anywhere; duplicates dropped; given order kept', async (t) => {
-  t.same(parseBenchArgs([]), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps', 'sim-cps', 'memory'], quick: false });
-  t.same(parseBenchArgs(['--quick']), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps', 'sim-cps', 'memory'], quick: true });
+  t.same(parseBenchArgs([]), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps', 'hash_size', 'sim-cps', 'memory'], quick: false });
+  t.same(parseBenchArgs(['--quick']), { ok: true, names: ['parse', 'timers', 'transactions', 'simulator', 'runner', 'udp-cps', 'hash_size', 'sim-cps', 'memory'], quick: true });
   t.same(parseBenchArgs(['simulator', '--quick', 'parse', 'simulator']), { ok: true, names: ['simulator', 'parse'], quick: true });
 });
 
@@ -53,10 +53,10 @@ t.test('no names runs every benchmark in order with a progress line each, exit 0
   const { calls, benchmarks } = fakes();
   const c = capture();
   t.equal(await runBench(['--quick'], c.io, benchmarks), 0);
-  t.same(calls, ['parse:quick', 'timers:quick', 'transactions:quick', 'simulator:quick', 'runner:quick', 'udp-cps:quick', 'sim-cps:quick', 'memory:quick']);
+  t.same(calls, ['parse:quick', 'timers:quick', 'transactions:quick', 'simulator:quick', 'runner:quick', 'udp-cps:quick', 'hash_size:quick', 'sim-cps:quick', 'memory:quick']);
   const text = c.out.join('');
-  t.match(text, /\[1\/8\] parse \(quick\): running…\nparse figures\n\[1\/8\] parse: done in \d+\.\d s\n/);
-  t.match(text, /\[4\/8\] simulator: done in/);
+  t.match(text, /\[1\/9\] parse \(quick\): running…\nparse figures\n\[1\/9\] parse: done in \d+\.\d s\n/);
+  t.match(text, /\[4\/9\] simulator: done in/);
 });
 
 t.test('named benchmarks run in the order given, without --quick', async (t) => {

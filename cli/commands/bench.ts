@@ -51,6 +51,10 @@ export const BENCHMARKS: ReadonlyArray<{ readonly name: string; readonly run: Be
     run: async (quick, out) => (await import('../../bench/udp-cps/main')).main(quick ? ['--quick'] : [], out),
   },
   {
+    name: 'hash_size',
+    run: async (quick, out) => (await import('../../bench/hash-size/main')).main(quick ? ['--quick'] : [], out),
+  },
+  {
     name: 'sim-cps',
     run: async (quick, out) => (await import('../../bench/sim-cps/main')).main(quick ? ['--quick'] : [], out),
   },
