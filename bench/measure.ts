@@ -42,7 +42,8 @@ export let blackhole: unknown;
 
 let forceGc: (() => void) | undefined;
 
-function gcFunction(): (() => void) | undefined {
+/** A full GC (`--expose-gc` switched on at run time); undefined where V8 refuses. One switch for every benchmark. */
+export function gcFunction(): (() => void) | undefined {
   if (forceGc) return forceGc;
   try {
     setFlagsFromString('--expose-gc');

@@ -74,7 +74,7 @@ export interface WrittenReport {
 
 /** Writes `<dir>/<name>.json` (the report object, pretty-printed) and `<dir>/<name>.md`. */
 export function writeBenchReport(name: string, report: object, markdown: string, dir: string = REPORT_DIR): WrittenReport {
-  if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`bench report name must be kebab-case, got "${name}"`);
+  if (!/^[a-z0-9_-]+$/.test(name)) throw new Error(`bench report name must be kebab-case or snake_case, got "${name}"`);
   mkdirSync(dir, { recursive: true });
   const jsonPath = join(dir, `${name}.json`);
   const mdPath = join(dir, `${name}.md`);

@@ -2,13 +2,12 @@
  * The hash_size benchmark (issue 7; opensips-b2b.md §2.2 `hash_size`, §6.8 sweep): SessionTable lookup and
  * insert+delete cost, table memory per session and the expiry sweep's pauses, for each hash_size × live sessions.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import { SessionTable } from '../../engine/b2b/logic/session-table';
 import { ExpirySweep } from '../../engine/b2b/logic/expiry-sweep';
 import type { Leg, Session } from '../../engine/b2b/logic/session';
 import type { TimerService } from '../../engine/timers/timer-service';
-import { median } from '../measure';
+import { gcFunction, median } from '../measure';
 
 export interface HashSizeBenchOptions {
   readonly hashSizes: readonly number[];
@@ -70,19 +69,12 @@ export const QUICK_OPTIONS: HashSizeBenchOptions = {
   memorySessions: 20_000,
 };
 
-let gcFn: (() => void) | undefined | null = null;
+/** Two full GCs (the second collects what the first's finalisers freed); false when GC cannot be forced. */
 function gc(): boolean {
-  if (gcFn === null) {
-    try {
-      setFlagsFromString('--expose-gc');
-      gcFn = runInNewContext('gc') as () => void;
-    } catch {
-      gcFn = undefined;
-    }
-  }
-  if (gcFn === undefined) return false;
-  gcFn();
-  gcFn();
+  const collect = gcFunction();
+  if (collect === undefined) return false;
+  collect();
+  collect();
   return true;
 }
 

@@ -1,7 +1,5 @@
 /** The hash_size benchmark's summary: table, SVG charts and the hash_size recommendation per call volume (issue 7). */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { environmentLine, markdownTable, REPORT_DIR, type BenchEnvironment } from '../report-writer';
+import { environmentLine, markdownTable, type BenchEnvironment } from '../report-writer';
 import type { HashSizeBenchResult, HashSizeRow } from './hash-size-bench';
 import { lineChartSvg } from './svg-chart';
 
@@ -101,11 +99,3 @@ export function hashSizeMarkdown(result: HashSizeBenchResult, environment: Bench
  * Writes `hash_size.{json,md}`: the name the issue gives this benchmark. report-writer's writeBenchReport only accepts
  * kebab-case names, so the two files are written here in the same format.
  */
-export function writeHashSizeReport(report: object, markdown: string, dir: string = REPORT_DIR): { jsonPath: string; mdPath: string } {
-  mkdirSync(dir, { recursive: true });
-  const jsonPath = join(dir, 'hash_size.json');
-  const mdPath = join(dir, 'hash_size.md');
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(mdPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
-  return { jsonPath, mdPath };
-}

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runHashSizeBench, type HashSizeBenchOptions } from './hash-size-bench';
-import { hashSizeMarkdown, recommend, writeHashSizeReport } from './hash-size-report';
-import { gatherEnvironment } from '../report-writer';
+import { hashSizeMarkdown, recommend } from './hash-size-report';
+import { gatherEnvironment, writeBenchReport } from '../report-writer';
 import { lineChartSvg } from './svg-chart';
 
 const TINY: HashSizeBenchOptions = { hashSizes: [1, 6], sessionCounts: [200, 500], lookupsPerRound: 2_000, insertDeletesPerRound: 100, rounds: 2, memorySessions: 2_000 };
@@ -37,7 +37,7 @@ t.test('runHashSizeBench gives one sound row per hash_size × sessions cell', as
 
   const dir = mkdtempSync(join(tmpdir(), 'hash-size-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const written = writeHashSizeReport({ rows: result.rows }, md, dir);
+  const written = writeBenchReport('hash_size', { rows: result.rows }, md, dir);
   t.match(written.jsonPath, /hash_size\.json$/);
   t.same((JSON.parse(readFileSync(written.jsonPath, 'utf8')) as { rows: unknown[] }).rows.length, 4);
   t.equal(readFileSync(written.mdPath, 'utf8'), `${md}\n`);

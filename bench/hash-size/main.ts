@@ -1,7 +1,8 @@
 /** CLI entry of the hash_size benchmark: `npx ts-node --transpile-only bench/hash-size/main.ts [--quick]`. */
-import { gatherEnvironment } from '../report-writer';
+import { gatherEnvironment, writeBenchReport } from '../report-writer';
 import { FULL_OPTIONS, QUICK_OPTIONS, runHashSizeBench, type HashSizeRow } from './hash-size-bench';
-import { hashSizeMarkdown, recommend, writeHashSizeReport } from './hash-size-report';
+import { hashSizeMarkdown, recommend } from './hash-size-report';
+import { runIfMain } from '../rate-bench-main';
 
 const f = (n: number | null, d = 0): string => (n === null ? 'n/a' : n.toFixed(d));
 
@@ -28,20 +29,10 @@ export async function main(argv: readonly string[], out: (text: string) => void 
   const environment = gatherEnvironment();
   const recommendations = recommend(result.rows);
   const markdown = hashSizeMarkdown(result, environment, quick);
-  const written = writeHashSizeReport({ environment, quick, parameters: result.options, gcAvailable: result.gcAvailable, recommendations, rows: result.rows }, markdown);
+  const written = writeBenchReport('hash_size', { environment, quick, parameters: result.options, gcAvailable: result.gcAvailable, recommendations, rows: result.rows }, markdown);
   out(`recommendations: ${recommendations.map((r) => `${r.sessions}→${r.hashSize}`).join(', ')}\nwrote ${written.jsonPath} and ${written.mdPath}\n`);
   return 0;
 }
 
 // Run only as a script, so the bench command can import main without starting a run.
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`hash_size bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(module, 'hash_size', main);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { environmentLine, gatherEnvironment, markdownTable, writeBenchReport } from '../report-writer';
 import { b2bShare, type MemoryMode, type MemoryRow } from './memory-bench';
 import { barChartSvg } from './bar-chart-svg';
+import { runIfMain } from '../rate-bench-main';
 
 const OPENSIPS_BYTES_PER_CALL = 4.3 * 1024;
 const TARGET_BYTES_PER_CALL = 4 * 1024;
@@ -105,14 +106,4 @@ export async function main(argv: readonly string[], out: (text: string) => void 
 }
 
 // Run only as a script, so the bench command can import main without starting a run.
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`memory bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(module, 'memory', main);

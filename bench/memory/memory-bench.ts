@@ -4,12 +4,11 @@
  * without the B2BUA (caller dials callee directly) gives the UAs' share, so the B2BUA's own cost
  * per call is the difference of the two.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { UserAgentDelegate } from '../../engine/dialog/user-agent-core';
 import type { Destination } from '../../engine/transport/transport-layer';
 import { World } from '../../simulator';
 import { addUa } from '../../test/dialog/sim-ua';
+import { gcFunction } from '../measure';
 import { SDP_A, SDP_B, addB2b, calleeAt, viaB2b } from '../../test/b2b/sim-b2b';
 
 export type MemoryMode = 'b2b' | 'direct';
@@ -43,18 +42,12 @@ const CALLS_PER_MS = 10;
 const SETTLE_MS = 40_000;
 const WARMUP_CALLS = 200;
 
-let cachedGc: (() => void) | undefined;
 
 /** A full GC: `global.gc` under --expose-gc, else switched on at run time (as bench/measure.ts does). */
 export function fullGc(): () => void {
-  if (cachedGc) return cachedGc;
-  const g = (globalThis as { gc?: () => void }).gc;
-  if (typeof g === 'function') cachedGc = g;
-  else {
-    setFlagsFromString('--expose-gc');
-    cachedGc = runInNewContext('gc') as () => void;
-  }
-  return cachedGc;
+  const collect = gcFunction();
+  if (collect === undefined) throw new Error('memory bench: V8 refused to expose gc');
+  return collect;
 }
 
 interface Snapshot {

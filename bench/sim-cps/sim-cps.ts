@@ -2,8 +2,7 @@
  * sim-cps benchmark: zero-length top-hiding calls (RFC 3261 §13, §15) through the full B2BUA engine in the
  * simulator at 100 and 1,000 calls/s offered; calls per CPU-second and simulated seconds per wall second.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { gcFunction } from '../measure';
 import { loadavg } from 'node:os';
 import { environmentLine, gatherEnvironment, markdownTable, writeBenchReport, type BenchEnvironment, type WrittenReport } from '../report-writer';
 import { SIM_CPS_LINK, SIM_CPS_SEED, runSimCps, type SimCpsRun } from './sim-cps-world';
@@ -72,17 +71,8 @@ export function defaultSizes(quick: boolean): readonly SimCpsSize[] {
     : [{ offeredCps: 100, offeredSeconds: 30 }, { offeredCps: 1000, offeredSeconds: 10 }];
 }
 
-let forceGc: (() => void) | null | undefined;
 function gc(): void {
-  if (forceGc === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      forceGc = runInNewContext('gc') as () => void;
-    } catch {
-      forceGc = null;
-    }
-  }
-  forceGc?.();
+  gcFunction()?.();
 }
 
 const round = (n: number, digits = 1): number => Number(n.toFixed(digits));

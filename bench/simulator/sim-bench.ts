@@ -2,8 +2,7 @@
  * Simulator speed benchmark: simulated seconds per wall (and CPU) second for N concurrent INVITE
  * transactions (RFC 3261 §17.1.1, §17.2.1) over a 5%-loss link, run until the world is idle.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { gcFunction } from '../measure';
 import { performance } from 'node:perf_hooks';
 import { World, type LinkSpec } from '../../simulator';
 import { environmentLine, gatherEnvironment, markdownTable, writeBenchReport, type BenchEnvironment, type WrittenReport } from '../report-writer';
@@ -71,17 +70,8 @@ export class SimBenchError extends Error {
   }
 }
 
-let forceGc: (() => void) | null | undefined;
 function gc(): void {
-  if (forceGc === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      forceGc = runInNewContext('gc') as () => void;
-    } catch {
-      forceGc = null;
-    }
-  }
-  forceGc?.();
+  gcFunction()?.();
 }
 
 interface OneRun {

@@ -2,6 +2,7 @@
 import { loadavg } from 'node:os';
 import { environmentLine, gatherEnvironment, markdownTable, writeBenchReport } from '../report-writer';
 import { runTimerBench, type TimerBenchRow } from './timers-bench';
+import { runIfMain } from '../rate-bench-main';
 
 const TARGET_BYTES_AT_1M = 200 * 1024 * 1024;
 const TARGET_PAIR_NS = 1000;
@@ -61,14 +62,4 @@ export async function main(argv: readonly string[], out: (text: string) => void 
 }
 
 // Run only as a script, so the bench command can import main without starting a run.
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err: unknown) => {
-      process.stderr.write(`timer bench failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfMain(module, 'timer', main);

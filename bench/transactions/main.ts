@@ -1,6 +1,7 @@
 /** CLI entry of the transaction-matching benchmark: `npx ts-node --transpile-only bench/transactions/main.ts [--quick]`. */
 import { environmentLine, gatherEnvironment, markdownTable, writeBenchReport } from '../report-writer';
 import { runTransactionBench, type TransactionBenchRow } from './transactions-bench';
+import { runIfMain } from '../rate-bench-main';
 
 const fmt = (n: number | null, digits = 0): string => (n === null ? 'n/a' : n.toFixed(digits));
 
@@ -38,9 +39,4 @@ export async function main(argv: readonly string[], out: (text: string) => void 
 }
 
 // Run only as a script, so the bench command can import main without starting a run.
-if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runIfMain(module, 'transaction', main);
